@@ -1,0 +1,169 @@
+"""`assistant ingest|ask|documents|delete|eval`: the command line. Display only; the work is in Assistant."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.config import GENERATOR_NAMES, Settings
+from assistant.errors import AssistantError
+
+log = logging.getLogger("assistant")
+
+ENV_HELP = """
+settings (environment, or a .env file; flags override them):
+  ASSISTANT_DATA_DIR         where the embedded Chroma lives (default index/data)
+  ASSISTANT_CHROMA_HOST/PORT use a `chroma run` server instead of the embedded store
+  ASSISTANT_GENERATOR        extractive (default), local (bundled SmolLM2) or openai
+  ASSISTANT_OPENAI_BASE_URL  OpenAI-compatible endpoint (OPENAI_BASE_URL is honoured too)
+  ASSISTANT_OPENAI_MODEL     model name at that endpoint; key from OPENAI_API_KEY
+  ASSISTANT_TOP_K            passages handed to the generator (default 5)
+  ASSISTANT_LLM_TIMEOUT_S    give up on the LLM after this many seconds (default 30)
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Grounded question answering over news articles: every answer cites its sentences.",
+        epilog=ENV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data-dir", type=Path, help="where the embedded Chroma index lives")
+    parser.add_argument("--chroma-host", help="Chroma server host (default: embedded store)")
+    parser.add_argument("--chroma-port", type=int, help="Chroma server port")
+    parser.add_argument("--collection", help="Chroma collection name (default articles)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = sub.add_parser("ingest", help="index article files or folders (txt, md, html, pdf)")
+    ingest.add_argument("paths", nargs="+", help="files or folders to index")
+    ingest.add_argument("--prune", action="store_true", help="delete indexed files that are no longer in PATHS")
+    ingest.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question", help="the question, quoted")
+    ask.add_argument("--generator", choices=GENERATOR_NAMES, help="who writes the answer (default extractive)")
+    ask.add_argument("--top-k", type=int, help="passages handed to the generator")
+    ask.add_argument("--json", action="store_true", help="print the whole Answer as JSON")
+
+    sub.add_parser("documents", help="list indexed articles")
+    delete = sub.add_parser("delete", help="remove one article from the index")
+    delete.add_argument("file", help="file name as listed by `assistant documents`")
+
+    evaluate = sub.add_parser("eval", help="score answers against gold questions and write a report")
+    evaluate.add_argument("--gold", type=Path, default=Path("eval/gold/gold.jsonl"), help="gold questions (JSONL)")
+    evaluate.add_argument("--corpus", type=Path, default=Path("index/articles"), help="folder of the articles")
+    evaluate.add_argument("--out", type=Path, default=Path("eval/reports/latest"), help="report folder")
+    evaluate.add_argument(
+        "--generator",
+        action="append",
+        choices=GENERATOR_NAMES,
+        help="generator(s) to score; repeat the flag for several (default: extractive and local, "
+        "plus openai when an endpoint is configured)",
+    )
+    evaluate.add_argument("--no-baseline", action="store_true", help="skip the naive LlamaIndex baseline")
+    evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    for flag, key in (
+        ("data_dir", "data_dir"),
+        ("chroma_host", "chroma_host"),
+        ("chroma_port", "chroma_port"),
+        ("collection", "collection"),
+    ):
+        value = getattr(args, flag, None)
+        if value is not None:
+            overrides[key] = value
+    if getattr(args, "top_k", None):
+        overrides["top_k"] = args.top_k
+    return Settings(**overrides)
+
+
+def _print_answer(answer: Any) -> None:
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    console.print(answer.text, markup=False)
+    for note in answer.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    if answer.citations:
+        console.print("\n[bold]Sources[/bold]")
+        for c in answer.citations:
+            dated = c.published.isoformat() if c.published else "undated"
+            console.print(f"[{c.n}] {c.file} ({dated}), chars {c.start}-{c.end}", markup=False)
+            console.print(f"    “{' '.join(c.quote.split())}”", markup=False)
+    console.print(
+        f"\n[dim]{answer.generator} · retrieve {answer.timings.retrieve * 1000:.0f} ms · "
+        f"generate {answer.timings.generate * 1000:.0f} ms · total {answer.timings.total * 1000:.0f} ms[/dim]"
+    )
+
+
+def _answer_json(answer: Any) -> str:
+    from dataclasses import asdict
+
+    def default(value: Any) -> Any:
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    return json.dumps(asdict(answer), default=default, indent=2)
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not args.verbose:
+        for noisy in ("bm25s", "httpx", "chromadb", "sentence_transformers", "transformers"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    try:
+        settings = _settings(args)
+        if args.command == "eval":
+            from assistant.evaluation.harness import run_eval_cli
+
+            return run_eval_cli(args, settings)
+        from assistant.pipeline import Assistant
+
+        bot = Assistant(settings)
+        if args.command == "ingest":
+            report = bot.ingest(*args.paths, prune=args.prune, progress=not args.no_progress)
+            print(report.summary())
+            for path, reason in report.errors.items():
+                print(f"rejected {path}: {reason}", file=sys.stderr)
+            return 0 if not report.errors else 3
+        if args.command == "ask":
+            answer = bot.ask(args.question, generator=args.generator)
+            print(_answer_json(answer)) if args.json else _print_answer(answer)
+            return 0
+        if args.command == "documents":
+            for record in bot.documents():
+                dated = record.published.isoformat() if record.published else "undated"
+                print(f"{record.file}\t{dated}\t{record.chunks} chunks\t{record.title or ''}")
+            return 0
+        if args.command == "delete":
+            if bot.delete(args.file):
+                print(f"deleted {args.file}")
+                return 0
+            print(f"error: {args.file} is not in the index.", file=sys.stderr)
+            return 4
+    except AssistantError as err:
+        log.debug("failed", exc_info=True)
+        print(f"error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+def main() -> None:
+    sys.exit(run())

@@ -1,0 +1,56 @@
+"""One settings object, read from ``ASSISTANT_*`` environment variables and an optional ``.env``.
+
+Built only at entry points (CLI, ``Assistant.from_config``) and passed into constructors; nothing
+else reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+GeneratorName = Literal["extractive", "local", "openai"]
+GENERATOR_NAMES: tuple[GeneratorName, ...] = ("extractive", "local", "openai")
+
+
+class Settings(BaseSettings):
+    """Every knob of the assistant. Command-line flags override these."""
+
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("index/data"), description="Where the embedded Chroma and caches live.")
+    collection: str = Field("articles", description="Chroma collection name.")
+    chroma_host: str | None = Field(None, description="Use a Chroma server at this host instead of embedded.")
+    chroma_port: int = Field(8000, description="Port of the Chroma server.")
+
+    embed_model: str = Field(
+        "all-MiniLM-L6-v2", description="Embedding model: the bundled all-MiniLM-L6-v2, or a local path."
+    )
+    embed_batch_size: int = Field(32, ge=1)
+    chunk_size: int = Field(160, ge=32, description="Chunk size in tokens.")
+    chunk_overlap: int = Field(32, ge=0)
+
+    top_k: int = Field(5, ge=1, le=50, description="Chunks handed to the generator.")
+    min_dense_score: float = Field(
+        0.25, description="Relevance floor: chunks below this cosine similarity count as unrelated."
+    )
+
+    generator: GeneratorName = Field("extractive", description="extractive, local or openai.")
+    local_model_path: Path | None = Field(None, description="GGUF file for the local generator.")
+    local_threads: int | None = Field(None, description="llama.cpp threads (default: all cores).")
+    max_answer_tokens: int = Field(96, ge=8, le=2048)
+
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL")
+    )
+    openai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY")
+    )
+    openai_model: str = Field("gpt-4o-mini")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Give up on the LLM after this many seconds.")
+
+    max_question_chars: int = Field(2000, ge=10)
+    max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are rejected at ingest.")

@@ -1,0 +1,264 @@
+"""The extractive generator: no LLM; it answers with words that are in the articles.
+
+1. Every sentence of the retrieved passages is scored against the question (IDF-weighted overlap
+   of stemmed terms with synonyms, mission designators that must agree, the passage's rank, and
+   whether the sentence holds something of the asked-for type).
+2. For who / when / how-many questions it picks the name, date or number in the best such
+   sentence that sits closest to the question's words; for rosters, every name in that sentence.
+   Other questions get the best sentence itself.
+3. If no sentence shares a word with what is being asked, it abstains rather than guess.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from assistant.entities import (
+    DateMention,
+    find_dates,
+    find_missions,
+    find_numbers,
+    find_people,
+    same_person,
+)
+from assistant.generation import Draft, Passage
+from assistant.questions import GENERIC_TERMS, QuestionInfo, analyse, content_terms, expand_terms, weighted_terms
+from assistant.sentences import split_sentences
+
+NOT_COVERED = "The articles do not say."
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    passage: Passage
+    text: str
+    start: int  # offset in the chunk text
+    end: int
+    score: float
+    terms: list[str]
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    sentence: ScoredSentence
+    closeness: float
+
+
+def sentences_of(passages: list[Passage]) -> list[tuple[Passage, str, int, int]]:
+    """Sentences of all passages, each once (overlapping chunks repeat sentences)."""
+    seen: set[tuple[str, int]] = set()
+    out = []
+    for passage in passages:
+        for sentence in split_sentences(passage.chunk.text):
+            key = (passage.chunk.file, passage.chunk.start + sentence.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((passage, sentence.text, sentence.start, sentence.end))
+    return out
+
+
+@dataclass(frozen=True)
+class SentenceRanking:
+    sentences: list[ScoredSentence]
+    idf: dict[str, float]  # term -> IDF over the candidate sentences
+
+
+def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRanking:
+    candidates = sentences_of(passages)
+    if not candidates:
+        return SentenceRanking([], {})
+    term_lists = [content_terms(text) for _, text, _, _ in candidates]
+    doc_freq: dict[str, int] = {}
+    for terms in term_lists:
+        for term in set(terms):
+            doc_freq[term] = doc_freq.get(term, 0) + 1
+    n = len(candidates)
+    idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
+    question_terms = expand_terms(info.terms)
+    question_missions = set(find_missions(info.text))
+    # A sentence rarely repeats the mission name; its article does. Missions per file, from all
+    # retrieved passages of that file.
+    file_missions: dict[str, set[str]] = {}
+    for passage in passages:
+        file_missions.setdefault(passage.chunk.file, set()).update(find_missions(passage.chunk.text))
+    scored = []
+    for (passage, text, start, end), terms in zip(candidates, term_lists, strict=True):
+        overlap = sum(idf[t] for t in question_terms & set(terms))
+        missions = set(find_missions(text))
+        mission_bonus = 0.0
+        if question_missions:
+            if question_missions & missions:
+                mission_bonus = 2.0
+            elif missions:
+                mission_bonus = -3.0  # names another mission: about something else
+            elif question_missions & file_missions[passage.chunk.file]:
+                mission_bonus = 0.5
+            else:
+                mission_bonus = -1.5
+        rank_prior = 0.6 / passage.n
+        typed = _typed_candidates(info, text, passage.chunk.published)
+        type_bonus = 0.0
+        if typed:
+            type_bonus = 1.5 + (0.5 * min(len(typed), 4) if info.qtype == "people" else 0.0)
+        heading_penalty = -1.0 if len(terms) < 4 else 0.0
+        score = overlap + mission_bonus + rank_prior + type_bonus + heading_penalty
+        scored.append(ScoredSentence(passage, text, start, end, score, terms))
+    return SentenceRanking(sorted(scored, key=lambda s: s.score, reverse=True), idf)
+
+
+def _typed_candidates(info: QuestionInfo, text: str, published: date | None) -> list[tuple[str, int, int]]:
+    """(text, start, end) of mentions of the asked-for type that the question does not already name."""
+    question_lower = info.text.lower()
+    if info.qtype in {"person", "people"}:
+        return [
+            (p.text, p.start, p.end)
+            for p in find_people(text)
+            if not any(same_person(p.text, q.text) for q in find_people(info.text))
+            and p.surname.lower() not in question_lower
+        ]
+    if info.qtype == "date":
+        mentions = [d for d in find_dates(text, published) if d.kind != "relative" or info.wants_time]
+        return [(m.text, m.start, m.end) for m in mentions if m.text.lower() not in question_lower]
+    if info.qtype == "number":
+        date_spans = [(d.start, d.end) for d in find_dates(text) if d.kind != "relative"]
+        out = []
+        for num in find_numbers(text):
+            if any(s <= num.start < e for s, e in date_spans):
+                continue
+            if re.search(rf"\b{re.escape(num.text.lower())}\b", question_lower):
+                continue
+            out.append((num.text, num.start, num.end))
+        return out
+    return []
+
+
+def _closeness(
+    info: QuestionInfo, sentence: ScoredSentence, start: int, end: int, weights: dict[str, float] | None = None
+) -> float:
+    """How near a mention sits to the question's words (sum of weight/(1+distance)).
+
+    Weights are the terms' IDF over the candidate sentences, so "Japanese" (rare) pulls harder
+    than "astronaut" (everywhere).
+    """
+    wanted = weighted_terms(info.terms)
+    # Generic words ("astronaut", "crew") name the type asked for, not which one: when the question
+    # has a distinguishing word ("Japanese", "ESA"), only those pull.
+    distinguishing = {t: w for t, w in wanted.items() if t not in GENERIC_TERMS and not re.search(r"\d", t)}
+    if any(w == 1.0 for w in distinguishing.values()):
+        wanted = distinguishing
+    tokens = list(re.finditer(r"[A-Za-z]+-\d+|[A-Za-z][A-Za-z'’]*|\d+", sentence.text))
+    mention_index = next((i for i, t in enumerate(tokens) if t.end() > start), len(tokens))
+    mention_last = next((i for i, t in enumerate(tokens) if t.end() >= end), mention_index)
+    total = 0.0
+    for i, token in enumerate(tokens):
+        if mention_index <= i <= mention_last:
+            continue
+        terms = content_terms(token.group(0))
+        if terms and terms[0] in wanted:
+            distance = mention_index - i if i < mention_index else i - mention_last
+            # A comma or semicolon between the word and the mention usually means another clause.
+            lo, hi = sorted((token.start(), start if i < mention_index else end))
+            distance += 3 * len(re.findall(r"[,;()]", sentence.text[lo:hi]))
+            weight = (weights or {}).get(terms[0], 1.0) * wanted[terms[0]]
+            total += weight / (1 + distance)
+    return total
+
+
+def _focus_hit(info: QuestionInfo, sentence: ScoredSentence) -> bool:
+    return not info.focus or bool(info.focus & set(sentence.terms))
+
+
+def _date_span(info: QuestionInfo, sentence: ScoredSentence, idf: dict[str, float]) -> tuple[str, int, int] | None:
+    """The date (joined with a nearby time) that best answers a when-question."""
+    published = sentence.passage.chunk.published
+    mentions = [m for m in find_dates(sentence.text, published) if m.kind != "relative"]
+    if not mentions:
+        return None
+    order = {"date": 0, "weekday": 1, "month": 2, "time": 3, "year": 4}
+    if info.wants_time:
+        order = {"time": 0, "date": 1, "weekday": 2, "month": 3, "year": 4}
+    best = min(
+        mentions,
+        key=lambda m: (
+            order.get(m.kind, 9) - (0.5 if m.resolved else 0),
+            -_closeness(info, sentence, m.start, m.end, idf),
+        ),
+    )
+    text = _describe_date(best)
+    start, end = best.start, best.end
+    times = [m for m in mentions if m.kind == "time" and m is not best and 0 <= m.start - best.end <= 12]
+    if best.kind in {"date", "weekday"} and times:
+        text = f"{text} at {times[0].text}" if best.kind == "date" else f"{text}, {times[0].text}"
+        end = times[0].end
+    return text, start, end
+
+
+def _describe_date(mention: DateMention) -> str:
+    if mention.kind == "weekday" and mention.resolved:
+        day = mention.resolved
+        return f"{mention.text} ({day:%B} {day.day}, {day.year}, by the article's date)"
+    return mention.text
+
+
+_FUNCTION_WORDS = {"of", "and", "to", "in", "on", "at", "the", "a", "from", "for", "with", "by", "or", "as"}
+
+
+def _number_span(text: str, start: int, end: int) -> str:
+    """The number with the word it counts ("a dozen hooks", "400 pounds", "34-hour")."""
+    tail = re.match(r"-[a-z]+|\s+[a-z]+", text[end:])
+    if tail and tail.group(0).strip(" -") not in _FUNCTION_WORDS:
+        return text[start : end + tail.end()].strip()
+    return text[start:end]
+
+
+class ExtractiveGenerator:
+    """Answers with spans and sentences copied from the passages."""
+
+    name = "extractive"
+
+    def generate(self, question: str, passages: list[Passage]) -> Draft:
+        info = analyse(question)
+        ranking = score_sentences(info, passages)
+        if not ranking.sentences:
+            return Draft(NOT_COVERED, abstained=True)
+        relevant = [s for s in ranking.sentences[:12] if _focus_hit(info, s)]
+        if info.qtype in {"person", "people", "date", "number"}:
+            typed = self._typed_answer(info, relevant, ranking.idf)
+            if typed is not None:
+                return typed
+        if not relevant:
+            return Draft(NOT_COVERED, abstained=True)
+        best = relevant[0]
+        return Draft(f"{best.text} [{best.passage.n}]", short_answer=None)
+
+    def _typed_answer(self, info: QuestionInfo, ranked: list[ScoredSentence], idf: dict[str, float]) -> Draft | None:
+        for sentence in ranked[:6]:
+            published = sentence.passage.chunk.published
+            mentions = _typed_candidates(info, sentence.text, published)
+            if not mentions:
+                continue
+            marker = f"[{sentence.passage.n}]"
+            if info.qtype == "people":
+                names = list(dict.fromkeys(m[0] for m in mentions))
+                listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+                return Draft(f"{listed} {marker}.", short_answer=listed)
+            if info.qtype == "date":
+                span = _date_span(info, sentence, idf)
+                if span is None:
+                    continue
+                return Draft(f"{span[0]} {marker}.", short_answer=span[0])
+            best = max(mentions, key=lambda m: _closeness(info, sentence, m[1], m[2], idf))
+            if info.qtype == "number":
+                answer = _number_span(sentence.text, best[1], best[2])
+                return Draft(f"{answer} {marker}.", short_answer=answer)
+            return Draft(f"{best[0]} {marker}.", short_answer=best[0])
+        return None
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
+        yield self.generate(question, passages).text

@@ -1,0 +1,368 @@
+"""``Assistant``: the one object the CLI, the web page, the HTTP API and eval all call.
+
+Data flows one way: files -> Article -> Chunk -> Chroma/BM25 -> scored chunks -> prompt ->
+generator -> grounding -> Answer. Front ends read only ``Answer``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.config import Settings
+from assistant.embedding import Embedder
+from assistant.errors import AssistantError, GeneratorUnavailableError, InvalidQuestionError, UnreadableFileError
+from assistant.extractive import NOT_COVERED, ExtractiveGenerator
+from assistant.generation import Draft, Generator, Passage, make_generator
+from assistant.grounding import Grounder
+from assistant.ingest import ChunkSettings, chunk_article, discover_files, iter_articles
+from assistant.llm import looks_like_abstention
+from assistant.questions import analyse
+from assistant.rerank import rerank
+from assistant.retrieval import HybridRetriever, RetrievalMode, RetrievalResult
+from assistant.store import ChromaStore, FileRecord, IndexSpec
+from assistant.types import Answer, Article, Chunk, Timings
+
+log = logging.getLogger(__name__)
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SENTENCE_DONE = re.compile(r"[.!?…](?:\s*\[\d+\])*[\"'”’)]*\s+(?=\S)")
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    errors: dict[str, str] = field(default_factory=dict)
+    chunks_written: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.unchanged)} unchanged",
+            f"{len(self.removed)} removed",
+            f"{self.chunks_written} chunks written",
+        ]
+        if self.errors:
+            parts.append(f"{len(self.errors)} rejected")
+        return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    if not isinstance(question, str):
+        raise InvalidQuestionError("The question must be text.")
+    cleaned = _CONTROL.sub(" ", question).strip()
+    if not cleaned:
+        raise InvalidQuestionError("The question is empty.")
+    if len(cleaned) > max_chars:
+        raise InvalidQuestionError(f"The question is {len(cleaned):,} characters long; the limit is {max_chars:,}.")
+    return cleaned
+
+
+class Assistant:
+    """Grounded question answering over an indexed folder of articles.
+
+    >>> from assistant import Assistant
+    >>> bot = Assistant.from_config(data_dir=tmp_path)        # doctest: +SKIP
+    >>> report = bot.ingest("index/articles")                   # doctest: +SKIP
+    >>> bot.ask("Who leads the Crew-12 mission?").short_answer  # doctest: +SKIP
+    'Jessica Meir'
+    """
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_batch_size)
+        self.store = ChromaStore(
+            settings.collection,
+            data_dir=settings.data_dir,
+            host=settings.chroma_host,
+            port=settings.chroma_port,
+        )
+        self.retriever = HybridRetriever(
+            self.store, self.embedder, top_k=settings.top_k, min_dense_score=settings.min_dense_score
+        )
+        self._generators: dict[str, Generator] = {}
+        self._opened = False
+
+    @classmethod
+    def from_config(cls, **overrides: Any) -> Assistant:
+        """Settings from the environment / ``.env``, with keyword overrides (``data_dir=...``)."""
+        return cls(Settings(**overrides))
+
+    # -- index ------------------------------------------------------------------------------
+    @property
+    def spec(self) -> IndexSpec:
+        return IndexSpec(
+            embed_model=self.embedder.model_name,
+            embed_dim=self.embedder.dimension,
+            chunk_size=self.settings.chunk_size,
+            chunk_overlap=self.settings.chunk_overlap,
+        )
+
+    def _open(self, create: bool) -> None:
+        if self._opened:
+            return
+        self.store.open(self.spec, create=create)
+        self._opened = True
+
+    def ingest(self, *paths: str | Path, prune: bool = False, progress: bool = True) -> IngestReport:
+        """Index files and folders; unchanged files are skipped, changed ones replaced.
+
+        With ``prune``, files indexed earlier but absent from ``paths`` are deleted.
+        """
+        started = time.perf_counter()
+        self._open(create=True)
+        report = IngestReport()
+        files = discover_files(paths)
+        indexed = self.store.files()
+        seen: set[str] = set()
+        pending: list[tuple[Article, list[Chunk]]] = []
+        settings = ChunkSettings(self.settings.chunk_size, self.settings.chunk_overlap)
+        bar = tqdm(total=len(files), desc="ingest", unit="file", disable=not progress or len(files) < 2)
+        for item, path in zip(iter_articles(files, self.settings.max_file_bytes), files, strict=True):
+            bar.update(1)
+            if isinstance(item, UnreadableFileError):
+                report.errors[str(path)] = str(item)
+                continue
+            if item.file in seen:
+                report.errors[str(path)] = f"another file named {item.file} was already ingested in this run."
+                continue
+            seen.add(item.file)
+            previous = indexed.get(item.file)
+            if previous and previous.content_hash == item.content_hash:
+                report.unchanged.append(item.file)
+                continue
+            chunks = chunk_article(item, settings)
+            if not chunks:
+                report.errors[str(path)] = f"{item.file} produced no text to index."
+                continue
+            (report.updated if previous else report.added).append(item.file)
+            pending.append((item, chunks))
+            if sum(len(c) for _, c in pending) >= self.settings.embed_batch_size * 8:
+                report.chunks_written += self._write(pending)
+                pending = []
+        bar.close()
+        report.chunks_written += self._write(pending)
+        if prune:
+            gone = sorted(set(indexed) - seen - {Path(p).name for p in report.errors})
+            self.store.delete_files(gone)
+            report.removed = gone
+        report.seconds = time.perf_counter() - started
+        log.info("ingest: %s", report.summary())
+        return report
+
+    def ingest_article(self, article: Article) -> int:
+        """Index one already-built article (uploads, benchmark corpora); returns chunks written."""
+        self._open(create=True)
+        chunks = chunk_article(article, ChunkSettings(self.settings.chunk_size, self.settings.chunk_overlap))
+        if not chunks:
+            raise UnreadableFileError(f"{article.file} produced no text to index.")
+        return self._write([(article, chunks)])
+
+    def _write(self, pending: list[tuple[Article, list[Chunk]]]) -> int:
+        """Embed all pending chunks in one batch, then write article by article."""
+        if not pending:
+            return 0
+        texts = [f"{c.title}\n{c.text}" if c.title else c.text for _, chunks in pending for c in chunks]
+        vectors = self.embedder.embed_texts(texts)
+        offset = 0
+        for article, chunks in pending:
+            self.store.replace_article(article, chunks, vectors[offset : offset + len(chunks)])
+            offset += len(chunks)
+        return offset
+
+    def documents(self) -> list[FileRecord]:
+        self._open(create=False)
+        return sorted(self.store.files().values(), key=lambda r: r.file)
+
+    def delete(self, file: str) -> bool:
+        self._open(create=False)
+        exists = file in self.store.files()
+        if exists:
+            self.store.delete_files([file])
+        return exists
+
+    # -- answering --------------------------------------------------------------------------
+    def generator(self, name: str | None = None) -> Generator:
+        name = name or self.settings.generator
+        if name not in self._generators:
+            self._generators[name] = make_generator(name, self.settings)
+        return self._generators[name]
+
+    def retrieve(self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused") -> RetrievalResult:
+        self._open(create=False)
+        if self.store.count() == 0:
+            from assistant.errors import IndexMissingError
+
+            raise IndexMissingError("The index is empty; run `assistant ingest PATH` first.")
+        return self.retriever.retrieve(question, top_k=top_k, mode=mode)
+
+    def ask(self, question: str, *, generator: str | None = None, top_k: int | None = None) -> Answer:
+        """Answer one question with citations; abstains when the articles do not cover it."""
+        answer: Answer | None = None
+        for item in self.stream(question, generator=generator, top_k=top_k, _incremental=False):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def chat(
+        self, messages: Sequence[dict[str, str]], *, generator: str | None = None, top_k: int | None = None
+    ) -> Answer:
+        """Answer the last user turn; earlier user turns supply what a follow-up leaves out."""
+        question, retrieval_query = self._condense(messages)
+        answer: Answer | None = None
+        for item in self.stream(question, generator=generator, top_k=top_k, _incremental=False, _query=retrieval_query):
+            if isinstance(item, Answer):
+                answer = item
+        assert answer is not None
+        return answer
+
+    def _condense(self, messages: Sequence[dict[str, str]]) -> tuple[str, str]:
+        users = [m.get("content", "") for m in messages if m.get("role") == "user"]
+        if not users:
+            raise InvalidQuestionError("The conversation has no user message.")
+        question = users[-1]
+        from assistant.retrieval import question_anchors
+
+        if len(users) > 1 and not question_anchors(question):
+            # A follow-up such as "and who else was on it?" names nothing: borrow the anchors
+            # (missions, names) of the most recent earlier question that had some.
+            for earlier in reversed(users[:-1]):
+                anchors = question_anchors(earlier)
+                if anchors:
+                    return question, f"{question} ({earlier})"
+        return question, question
+
+    def stream(
+        self,
+        question: str,
+        *,
+        generator: str | None = None,
+        top_k: int | None = None,
+        _incremental: bool = True,
+        _query: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield grounded text pieces as they are ready, then the final ``Answer``."""
+        started = time.perf_counter()
+        question = clean_question(question, self.settings.max_question_chars)
+        query = clean_question(_query, self.settings.max_question_chars * 2) if _query else question
+        k = top_k or self.settings.top_k
+        retrieval = self.retrieve(query, top_k=max(k * 3, 12))
+        if retrieval.relevant:
+            retrieval = replace(retrieval, chunks=rerank(query, retrieval.chunks, k))
+        retrieved_at = time.perf_counter()
+        chosen = self.generator(generator)
+        if not retrieval.relevant:
+            text = f"The articles do not cover this ({retrieval.reason})."
+            yield text
+            yield Answer(
+                question,
+                text,
+                (),
+                (),
+                chosen.name,
+                abstained=True,
+                timings=Timings(retrieved_at - started, 0.0, time.perf_counter() - started),
+            )
+            return
+        passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
+        grounder = Grounder(passages)
+        notes: list[str] = []
+        draft: Draft | None = None
+        generator_used = chosen.name
+        try:
+            if isinstance(chosen, ExtractiveGenerator) or not _incremental:
+                draft = chosen.generate(question, passages)
+                shown = grounder.add_text(draft.text) if not draft.abstained else []
+                if shown:
+                    yield " ".join(shown)
+            else:
+                buffer = ""
+                for piece in chosen.stream(question, passages):
+                    buffer += piece
+                    while (match := _SENTENCE_DONE.search(buffer)) is not None:
+                        sentence, buffer = buffer[: match.end()], buffer[match.end() :]
+                        for shown_piece in grounder.add_text(sentence):
+                            yield shown_piece + " "
+                for shown_piece in grounder.add_text(buffer):
+                    yield shown_piece
+                draft = Draft(" ".join(grounder.kept + grounder.dropped))
+        except GeneratorUnavailableError as err:
+            log.warning("generator %s failed: %s", chosen.name, err, exc_info=err.__cause__ is not None)
+            notes.append(f"{err} Showing the extractive answer instead.")
+        generated_at = time.perf_counter()
+        short = draft.short_answer if draft else None
+        abstained = bool(draft and (draft.abstained or looks_like_abstention(draft.text)) and not grounder.kept)
+        if chosen.name != "extractive" and not self._acceptable(question, grounder):
+            if draft is not None and not notes:
+                reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
+                notes.append(f"The {chosen.name} model's answer {reason}; showing the extractive answer instead.")
+            fallback = ExtractiveGenerator().generate(question, passages)
+            grounder = Grounder(passages)
+            shown = grounder.add_text(fallback.text) if not fallback.abstained else []
+            if shown:
+                yield ("\n\n" if _incremental else "") + " ".join(shown)
+            short, abstained = fallback.short_answer, fallback.abstained
+            generator_used = f"{chosen.name}->extractive"
+        if not grounder.kept:
+            text = f"{NOT_COVERED.rstrip('.')} (no sentence in the retrieved passages answers it)."
+            if not abstained:
+                notes.append("No part of the draft answer could be backed by the articles.")
+            yield text
+            abstained = True
+            citations: tuple = ()
+        else:
+            text = grounder.text
+            citations = tuple(grounder.citations)
+        yield Answer(
+            question=question,
+            text=text,
+            citations=citations,
+            sources=tuple(retrieval.chunks),
+            generator=generator_used,
+            abstained=abstained,
+            short_answer=short if not abstained else None,
+            notes=tuple(notes),
+            timings=Timings(retrieved_at - started, generated_at - retrieved_at, time.perf_counter() - started),
+        )
+
+    @staticmethod
+    def _acceptable(question: str, grounder: Grounder) -> bool:
+        """An LLM answer counts only if something survived grounding and it has the asked-for type."""
+        if not grounder.kept:
+            return False
+        from assistant.extractive import _typed_candidates
+        from assistant.questions import analyse as analyse_question
+
+        info = analyse_question(question)
+        if info.qtype == "text":
+            return True
+        return bool(_typed_candidates(info, grounder.text, None))
+
+
+def ask_many(bot: Assistant, questions: Iterable[str], generator: str | None = None) -> list[Answer | AssistantError]:
+    """Answer several questions, keeping going past per-question errors."""
+    out: list[Answer | AssistantError] = []
+    for question in questions:
+        try:
+            out.append(bot.ask(question, generator=generator))
+        except AssistantError as err:
+            out.append(err)
+    return out
+
+
+__all__ = ["Assistant", "IngestReport", "analyse", "ask_many"]

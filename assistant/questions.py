@@ -1,0 +1,277 @@
+"""What a question asks for (a person, a roster, a date, a number, or an explanation) and its terms.
+
+Shared by the extractive answerer (to pick a span of the right type) and the grounding step (an
+LLM answer to a "who" question that names nobody is not an answer).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+QuestionType = Literal["person", "people", "date", "number", "text"]
+
+STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "by",
+    "with",
+    "from",
+    "and",
+    "or",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "did",
+    "does",
+    "do",
+    "has",
+    "have",
+    "had",
+    "what",
+    "which",
+    "who",
+    "whom",
+    "whose",
+    "when",
+    "where",
+    "why",
+    "how",
+    "many",
+    "much",
+    "long",
+    "that",
+    "this",
+    "these",
+    "those",
+    "it",
+    "its",
+    "they",
+    "their",
+    "them",
+    "he",
+    "she",
+    "his",
+    "her",
+    "as",
+    "into",
+    "about",
+    "according",
+    "article",
+    "articles",
+    "report",
+    "reports",
+    "say",
+    "says",
+    "said",
+    "tell",
+    "me",
+    "us",
+    "list",
+    "name",
+    "names",
+    "give",
+    "can",
+    "could",
+    "would",
+    "will",
+    "should",
+    "any",
+    "there",
+    "all",
+    "also",
+    "than",
+    "then",
+    "so",
+    "not",
+    "no",
+    "yes",
+    "if",
+    "i",
+    "you",
+    "we",
+    "our",
+    "your",
+    "time",
+    "date",
+    "day",
+    "year",
+}
+# Terms that occur all over a space-news corpus: matching them says little about a sentence.
+GENERIC_TERMS = {
+    "mission",
+    "crew",
+    "spacex",
+    "nasa",
+    "iss",
+    "station",
+    "space",
+    "intern",
+    "dragon",
+    "spacecraft",
+    "capsul",
+    "astronaut",
+    "flight",
+    "international",
+}
+_IRREGULAR = {
+    "led": "lead",
+    "flew": "fly",
+    "flown": "fly",
+    "spoke": "speak",
+    "met": "meet",
+    "took": "take",
+    "went": "go",
+    "came": "come",
+    "began": "begin",
+    "held": "hold",
+    "left": "leave",
+    "won": "win",
+    "built": "build",
+    "sent": "send",
+    "brought": "bring",
+    "chose": "choose",
+    "spent": "spend",
+    "underwent": "undergo",
+    "rode": "ride",
+    "lifted": "lift",
+    "saw": "see",
+    "told": "tell",
+}
+# Small domain synonym sets: the question's word and the article's word differ but mean the same.
+_SYNONYMS = [
+    {"lead", "command", "head", "chief", "helm"},
+    {"launch", "lift", "liftoff", "blast", "takeoff"},
+    {"dock", "arriv", "attach", "berth"},
+    {"member", "astronaut", "cosmonaut", "crew", "crewmat"},
+    {"stay", "durat", "spend", "remain"},
+    {"quot", "say", "said", "comment", "state"},
+    {"orbit", "circl", "loop"},
+]
+# Acronyms and demonyms -> the words an article may use instead.
+_EXPANSIONS = {
+    "esa": ["european", "space", "agenc"],
+    "european": ["esa", "europ"],
+    "jaxa": ["japan", "aerospac", "explor", "agenc"],
+    "japanes": ["japan", "jaxa"],
+    "russian": ["russia", "roscosmo", "cosmonaut"],
+    "roscosmo": ["russia", "russian"],
+    "american": ["nasa", "us"],
+    "iss": ["intern", "space", "station"],
+    "ksc": ["kennedi", "space", "center"],
+}
+_PERSON_HEADS = (
+    r"(?:astronauts?|cosmonauts?|person|people|man|woman|commander|pilot|leader|administrator|"
+    r"engineer|manager|head|chief|ceo|founder|official|member|members|crewmates?|specialist)"
+)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    word = word.lower().replace("’", "'")
+    word = re.sub(r"'s$", "", word)
+    word = _IRREGULAR.get(word, word)
+    return str(_stemmer().stemWord(word))
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed content words; mission designators ("Crew-12") stay whole."""
+    terms = []
+    for token in re.findall(r"[A-Za-z]+-\d+|[A-Za-z][A-Za-z'’]*|\d+", text):
+        if token.lower() in STOPWORDS:
+            continue
+        terms.append(token.lower() if re.search(r"\d", token) else stem(token))
+    return terms
+
+
+def expand_terms(terms: list[str]) -> set[str]:
+    """The terms plus their synonyms and acronym expansions."""
+    return set(weighted_terms(terms))
+
+
+SYNONYM_WEIGHT = 0.3  # a synonym is weaker evidence than the question's own word
+
+
+def weighted_terms(terms: list[str]) -> dict[str, float]:
+    """term -> weight: the question's terms and acronym expansions 1.0, synonyms ``SYNONYM_WEIGHT``."""
+    out: dict[str, float] = {}
+    for term in terms:
+        for group in _SYNONYMS:
+            if term in group:
+                for synonym in group:
+                    out.setdefault(synonym, SYNONYM_WEIGHT)
+    for term in terms:
+        out[term] = 1.0
+        for expansion in _EXPANSIONS.get(term, []):
+            out[expansion] = 1.0
+    return out
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    qtype: QuestionType
+    terms: list[str]  # stemmed content terms of the question
+    focus: set[str]  # the terms that say what is asked, minus generic ones, with synonyms
+    wants_time: bool = False
+
+
+def classify(question: str) -> QuestionType:
+    q = question.strip().lower()
+    if re.match(r"^(who|whom)\s+(is|was)\s+[A-Z]", question.strip()) and not re.search(
+        r"\b(the|a|an)\b", q.split(" ", 2)[-1][:12]
+    ):
+        return "text"  # "Who is Jessica Meir?" asks for a description, not a name
+    if re.search(r"\bhow\s+(many|much|long|far|fast|often|old|heavy)\b|\bwhat\s+(number|percentage)\b", q):
+        return "number"
+    if re.search(r"^\W*(and\s+)?when\b|\b(what|which)\s+(date|day|time|year|month)\b|\bon\s+what\b", q):
+        return "date"
+    roster = (
+        re.search(r"\b(who|which\s+\w+)\s+(were|are)\b", q)
+        or re.search(r"\b(list|name)\s+(all|every|the)\b", q)
+        or (
+            re.search(
+                r"\b(crew\s*members|members|astronauts|crewmates|the\s+crew(?![-\s]*\d)|roster|everyone|who\s+else)\b",
+                q,
+            )
+            and re.search(r"\b(who|which|list|name)\b", q)
+        )
+        or re.search(r"\bwho\s+(flew|flies|is|was|are|were)\s+(on|aboard)\b", q)
+    )
+    if re.search(r"^\s*(who|whom|whose)\b", q) or re.search(rf"\b(which|what)\s+{_PERSON_HEADS}\b", q):
+        return "people" if roster else "person"
+    if roster and re.search(r"\b(astronauts|members|crew)\b", q):
+        return "people"
+    return "text"
+
+
+def analyse(question: str) -> QuestionInfo:
+    terms = content_terms(question)
+    qtype = classify(question)
+    focus_raw = [t for t in terms if t not in GENERIC_TERMS and not re.search(r"\d", t)]
+    return QuestionInfo(
+        text=question,
+        qtype=qtype,
+        terms=terms,
+        focus=expand_terms(focus_raw) if focus_raw else set(),
+        wants_time=bool(re.search(r"\bwhat\s+time\b|\bat\s+what\s+time\b", question.lower())),
+    )

@@ -1,0 +1,261 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 (llama-index's bm25s retriever) fused by reciprocal rank.
+
+Fusion is done here rather than with ``QueryFusionRetriever`` because that retriever replaces each
+hit's scores with its fused score, and the relevance floor needs the raw cosine similarity.
+
+Relevance floor, two gates, both needed for "the articles do not cover it":
+1. the best dense similarity must reach ``min_dense_score`` (off-topic questions fail here);
+2. every proper noun and year in the question must occur somewhere in the corpus, and every
+   mission designator in the retrieved passages (on-topic questions about things the articles
+   never mention, such as "Crew-13", fail here).
+
+The BM25 index is built in memory from the chunks stored in Chroma and rebuilt whenever the
+collection's revision number changes, so it stays in step with a shared Chroma server too.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.embedding import Embedder
+from assistant.entities import find_missions
+from assistant.store import ChromaStore
+from assistant.types import Chunk, ScoredChunk
+
+log = logging.getLogger(__name__)
+
+RetrievalMode = Literal["dense", "bm25", "fused"]
+RRF_K = 60  # the constant from Cormack et al.; damps the head of each ranking
+
+_QUESTION_WORDS = {
+    "who",
+    "whom",
+    "whose",
+    "what",
+    "when",
+    "where",
+    "which",
+    "why",
+    "how",
+    "is",
+    "are",
+    "was",
+    "were",
+    "did",
+    "does",
+    "do",
+    "can",
+    "could",
+    "will",
+    "would",
+    "should",
+    "has",
+    "have",
+    "had",
+    "list",
+    "name",
+    "tell",
+    "give",
+    "show",
+    "according",
+    "in",
+    "on",
+    "at",
+    "the",
+    "a",
+    "an",
+    "and",
+    "of",
+    "for",
+    "i",
+}
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """Chunks for the generator, plus what each retriever saw (for eval and the sources panel)."""
+
+    chunks: list[ScoredChunk]
+    relevant: bool
+    reason: str = ""
+    dense: list[ScoredChunk] = field(default_factory=list)
+    bm25: list[ScoredChunk] = field(default_factory=list)
+
+
+def question_anchors(question: str) -> list[str]:
+    """Terms a passage must contain for the question to be about it (names, missions, years)."""
+    anchors = list(dict.fromkeys(find_missions(question)))
+    masked = re.sub(r"\b(?:Crew|Demo|CRS|Ax|Axiom|Artemis|Apollo|Expedition)[- ]?\d+\b", " ", question, flags=re.I)
+    words = re.findall(r"[A-Za-z][\w'’.-]*[A-Za-z0-9]|[A-Za-z]", masked)
+    for index, word in enumerate(words):
+        bare = re.sub(r"[’']s$", "", word)
+        if bare.lower() in _QUESTION_WORDS:
+            continue
+        if (index > 0 and bare[:1].isupper()) or (bare.isupper() and len(bare) > 1):
+            anchors.append(bare.lower())
+    anchors.extend(re.findall(r"\b(?:19|20)\d\d\b", question))
+    return list(dict.fromkeys(anchors))
+
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-'’][a-z0-9]+)*")
+
+
+def vocabulary_of(texts: list[str]) -> set[str]:
+    """Lower-case tokens of the texts, with hyphenated tokens also split into their parts."""
+    vocabulary: set[str] = set()
+    for text in texts:
+        for token in _TOKEN.findall(text.lower()):
+            token = re.sub(r"['’]s$", "", token)
+            vocabulary.add(token)
+            vocabulary.update(re.split(r"[-'’]", token))
+    return vocabulary
+
+
+def missing_anchors(question: str, chunks: list[Chunk], vocabulary: set[str]) -> list[str]:
+    """Anchors absent from the corpus (names, years) or from the retrieved passages (missions)."""
+    retrieved_missions = {m for c in chunks for m in find_missions(c.text)}
+    missing = []
+    for anchor in question_anchors(question):
+        if re.fullmatch(r"[a-z]+-\d+", anchor):
+            if anchor not in retrieved_missions:
+                missing.append(anchor)
+            continue
+        token = anchor.replace("’", "'")
+        variants = {token, token.rstrip("."), re.sub(r"(es|s)$", "", token)}
+        if not variants & vocabulary:
+            missing.append(anchor)
+    return missing
+
+
+def cap_per_file(ranked: list[ScoredChunk], k: int, per_file: int) -> list[ScoredChunk]:
+    """Top ``k`` with at most ``per_file`` chunks from one article, so one long article cannot
+    crowd out the one that holds the answer; the cap is lifted if too few articles remain."""
+    chosen: list[ScoredChunk] = []
+    counts: dict[str, int] = {}
+    for hit in ranked:
+        if counts.get(hit.chunk.file, 0) < per_file:
+            chosen.append(hit)
+            counts[hit.chunk.file] = counts.get(hit.chunk.file, 0) + 1
+        if len(chosen) == k:
+            return chosen
+    extra = [h for h in ranked if h not in chosen]
+    return chosen + extra[: k - len(chosen)]
+
+
+def reciprocal_rank_fusion(rankings: list[list[ScoredChunk]], k: int = RRF_K) -> list[ScoredChunk]:
+    """Fuse rankings; keeps each chunk's dense and BM25 scores from whichever list had them."""
+    fused: dict[str, float] = {}
+    dense: dict[str, float | None] = {}
+    bm25: dict[str, float | None] = {}
+    chunk_by_id: dict[str, Chunk] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking):
+            cid = hit.chunk.id
+            chunk_by_id[cid] = hit.chunk
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (k + rank + 1)
+            if hit.dense is not None:
+                dense[cid] = hit.dense
+            if hit.bm25 is not None:
+                bm25[cid] = hit.bm25
+    order = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+    return [ScoredChunk(chunk_by_id[c], fused[c], dense.get(c), bm25.get(c)) for c in order]
+
+
+class HybridRetriever:
+    """Dense + BM25 over the same Chroma collection."""
+
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        top_k: int = 5,
+        min_dense_score: float = 0.25,
+        candidates: int = 20,
+        per_file: int = 3,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.top_k = top_k
+        self.min_dense_score = min_dense_score
+        self.candidates = candidates
+        self.per_file = per_file
+        self._bm25: object | None = None
+        self._chunks: dict[str, Chunk] = {}
+        self._vocabulary: set[str] = set()
+        self._revision: int | None = None
+        self._lock = threading.Lock()
+
+    # -- BM25 -------------------------------------------------------------------------------
+    def refresh(self, force: bool = False) -> None:
+        """Rebuild the BM25 index if the collection changed since it was built."""
+        revision = self.store.revision()
+        if not force and revision == self._revision and self._bm25 is not None:
+            return
+        with self._lock:
+            if not force and revision == self._revision and self._bm25 is not None:
+                return
+            chunks = self.store.all_chunks()
+            self._chunks = {c.id: c for c in chunks}
+            self._bm25 = self._build_bm25(chunks) if chunks else None
+            self._vocabulary = vocabulary_of([f"{c.title or ''} {c.text}" for c in chunks])
+            self._revision = revision
+            log.info("BM25 index rebuilt: %d chunks (revision %s)", len(chunks), revision)
+
+    @staticmethod
+    def _build_bm25(chunks: list[Chunk]) -> object:
+        import Stemmer
+        from llama_index.core.schema import BaseNode, TextNode
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+        nodes: list[BaseNode] = [TextNode(id_=c.id, text=f"{c.title or ''}\n{c.text}") for c in chunks]
+        return BM25Retriever.from_defaults(
+            nodes=nodes, similarity_top_k=min(50, len(nodes)), stemmer=Stemmer.Stemmer("english"), language="en"
+        )
+
+    def bm25(self, question: str, k: int) -> list[ScoredChunk]:
+        self.refresh()
+        if self._bm25 is None:
+            return []
+        retriever = self._bm25
+        retriever.similarity_top_k = min(k, len(self._chunks))  # type: ignore[attr-defined]
+        hits = retriever.retrieve(question)  # type: ignore[attr-defined]
+        out = []
+        for hit in hits:
+            chunk = self._chunks.get(hit.node.node_id)
+            if chunk is not None and (hit.score or 0.0) > 0.0:
+                out.append(ScoredChunk(chunk, float(hit.score or 0.0), dense=None, bm25=float(hit.score or 0.0)))
+        return out
+
+    # -- dense ------------------------------------------------------------------------------
+    def dense(self, question: str, k: int, embedding: list[float] | None = None) -> list[ScoredChunk]:
+        vector = embedding if embedding is not None else self.embedder.embed_query(question)
+        return [ScoredChunk(c, s, dense=s, bm25=None) for c, s in self.store.query(vector, k)]
+
+    # -- fused ------------------------------------------------------------------------------
+    def retrieve(self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused") -> RetrievalResult:
+        k = top_k or self.top_k
+        dense_hits = self.dense(question, self.candidates) if mode in {"dense", "fused"} else []
+        bm25_hits = self.bm25(question, self.candidates) if mode in {"bm25", "fused"} else []
+        if mode == "dense":
+            ranked = dense_hits
+        elif mode == "bm25":
+            ranked = bm25_hits
+        else:
+            ranked = reciprocal_rank_fusion([dense_hits, bm25_hits])
+        # The floor: drop chunks whose dense similarity is known to be below it.
+        above_floor = [h for h in ranked if h.dense is None or h.dense >= self.min_dense_score]
+        kept = cap_per_file(above_floor, k, self.per_file)
+        best_dense = max((h.dense for h in dense_hits if h.dense is not None), default=None)
+        if not kept or (best_dense is not None and best_dense < self.min_dense_score):
+            return RetrievalResult([], False, "no passage is close enough to the question", dense_hits, bm25_hits)
+        self.refresh()
+        missing = missing_anchors(question, [h.chunk for h in kept], self._vocabulary)
+        if missing:
+            reason = "the articles never mention " + ", ".join(missing)
+            return RetrievalResult([], False, reason, dense_hits, bm25_hits)
+        return RetrievalResult(kept, True, "", dense_hits, bm25_hits)

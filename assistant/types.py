@@ -1,0 +1,91 @@
+"""Data passed between the stages: Article -> Chunk -> ScoredChunk -> Answer (with Citations).
+
+All are frozen: a stage never mutates what an earlier stage produced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source file, decoded, with what its text says about itself."""
+
+    file: str  # file name, unique key inside a collection
+    path: str  # where it was read from
+    text: str  # full decoded text; chunk offsets index into this
+    body_start: int  # offset where the article body begins (after front matter)
+    content_hash: str  # sha256 of ``text``; unchanged hash means nothing to re-embed
+    title: str | None = None
+    url: str | None = None
+    published: date | None = None
+    published_source: str | None = None  # "front matter", "dateline", "caption", "url"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an article with its character span in ``Article.text``."""
+
+    id: str
+    file: str
+    text: str
+    start: int
+    end: int
+    title: str | None = None
+    url: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class ScoredChunk:
+    """A retrieved chunk with the scores that put it there (None when that retriever missed it)."""
+
+    chunk: Chunk
+    score: float  # fused score used for ranking
+    dense: float | None = None  # cosine similarity
+    bm25: float | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Marker ``[n]`` in the answer text points here: the sentence that supports the claim."""
+
+    n: int
+    file: str
+    chunk_id: str
+    start: int  # span of ``quote`` in the source file's decoded text
+    end: int
+    quote: str
+    title: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds spent per stage."""
+
+    retrieve: float = 0.0
+    generate: float = 0.0
+    total: float = 0.0
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What every front end reads: text with ``[n]`` markers, its citations and its sources."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    sources: tuple[ScoredChunk, ...] = ()
+    generator: str = "extractive"
+    abstained: bool = False
+    short_answer: str | None = None  # the bare span (name, date, number) when one was found
+    notes: tuple[str, ...] = field(default=())  # e.g. "local model answer unsupported; extractive fallback"
+    timings: Timings = field(default_factory=Timings)
+
+    @property
+    def cited_files(self) -> list[str]:
+        """File names cited, in citation order, without repeats."""
+        return list(dict.fromkeys(c.file for c in self.citations))
