@@ -55,7 +55,6 @@ _ABBREVIATIONS = {
     "nov",
     "dec",
     "approx",
-    "est",
 }
 # Abbreviations that are also ordinary sentence ends when followed by a capitalised word.
 _TIME_ABBREVIATIONS = {"a.m", "p.m"}
