@@ -51,6 +51,11 @@ class Embedder:
         return HuggingFaceEmbedding(model_name=self.path, device="cpu", embed_batch_size=self.batch_size)
 
     @property
+    def llama_embedding(self):  # type: ignore[no-untyped-def]
+        """The underlying llama-index embedding (for llama-index components such as the baseline)."""
+        return self._model
+
+    @property
     def dimension(self) -> int:
         return len(self.embed_query("dimension probe"))
 

@@ -1,0 +1,70 @@
+"""Gold questions in the JSONL format of the design card; any file in that format is accepted."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from assistant.errors import ConfigError
+
+GoldType = Literal["person", "people", "date", "number", "text", "unanswerable"]
+
+
+class GoldQuestion(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: str
+    question: str
+    type: GoldType
+    answer: str | float | int | list[str] | None
+    aliases: list[str] = []
+    sources: list[str] = []
+    history: list[dict[str, str]] = []  # earlier turns, for follow-up questions
+
+    @model_validator(mode="after")
+    def _answer_fits_type(self) -> GoldQuestion:
+        if self.type == "unanswerable":
+            if self.answer is not None:
+                raise ValueError("an unanswerable question has answer null")
+        elif self.type == "people":
+            if not isinstance(self.answer, list) or not self.answer:
+                raise ValueError("a people answer is a non-empty list of names")
+        elif self.type == "number":
+            if isinstance(self.answer, bool) or not isinstance(self.answer, int | float):
+                raise ValueError("a number answer is a number")
+        elif not isinstance(self.answer, str) or not self.answer.strip():
+            raise ValueError(f"a {self.type} answer is a non-empty string")
+        return self
+
+
+def load_gold(path: Path) -> list[GoldQuestion]:
+    """Every question of the file; a malformed line is an error that names the line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise ConfigError(f"Cannot read the gold file {path} ({err.strerror}).") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"The gold file {path} is not UTF-8 text.") from err
+    questions: list[GoldQuestion] = []
+    seen: set[str] = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            question = GoldQuestion.model_validate(json.loads(line))
+        except json.JSONDecodeError as err:
+            raise ConfigError(f"{path}, line {number}: not valid JSON ({err.msg}).") from err
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "line"
+            raise ConfigError(f"{path}, line {number}: {where}: {first['msg']}.") from err
+        if question.id in seen:
+            raise ConfigError(f"{path}, line {number}: duplicate id {question.id!r}.")
+        seen.add(question.id)
+        questions.append(question)
+    if not questions:
+        raise ConfigError(f"The gold file {path} holds no questions.")
+    return questions

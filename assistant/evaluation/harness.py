@@ -1,0 +1,273 @@
+"""`assistant eval`: index a corpus into a fresh collection, answer every gold question with each
+generator (and the naive baseline), score, and write predictions, report.json, report.md and plots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from assistant.config import Settings
+from assistant.errors import AssistantError, ConfigError
+from assistant.evaluation.gold import GoldQuestion, load_gold
+from assistant.evaluation.metrics import answer_contains, score_answer
+from assistant.pipeline import Assistant
+from assistant.rerank import rerank
+from assistant.retrieval import reciprocal_rank_fusion
+from assistant.types import ScoredChunk
+
+log = logging.getLogger(__name__)
+
+RETRIEVAL_MODES = ("dense", "bm25", "fused", "fused+rerank")
+MAX_K = 10
+
+
+@dataclass
+class Prediction:
+    id: str
+    generator: str
+    type: str
+    question: str
+    answer: str
+    short_answer: str | None
+    citations: list[str]
+    quotes: list[str]
+    abstained: bool
+    correct: bool
+    f1: float | None
+    cites_gold_source: bool | None
+    quotes_containing_answer: int
+    citations_to_unretrieved: int
+    retrieve_ms: float
+    generate_ms: float
+    total_ms: float
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def _file_ranking(hits: list[ScoredChunk]) -> list[str]:
+    return [h.chunk.file for h in hits]
+
+
+def retrieval_metrics(bot: Assistant, questions: list[GoldQuestion], top_k: int) -> dict[str, Any]:
+    """Hit rate, recall@k and MRR against gold sources for dense, BM25, fused and fused+rerank."""
+    rankings: dict[str, list[tuple[list[str], set[str]]]] = {m: [] for m in RETRIEVAL_MODES}
+    retriever = bot.retriever
+    for q in questions:
+        if q.type == "unanswerable" or not q.sources:
+            continue
+        gold = set(q.sources)
+        dense = retriever.dense(q.question, retriever.candidates)
+        bm25 = retriever.bm25(q.question, retriever.candidates)
+        fused = reciprocal_rank_fusion([dense, bm25])
+        reranked = rerank(q.question, fused[: max(top_k * 3, 12)], MAX_K)
+        for mode, hits in zip(RETRIEVAL_MODES, (dense, bm25, fused, reranked), strict=True):
+            rankings[mode].append((_file_ranking(hits)[:MAX_K], gold))
+    out: dict[str, Any] = {}
+    for mode, items in rankings.items():
+        recall_at = []
+        for k in range(1, MAX_K + 1):
+            recall_at.append(statistics.fmean(len(gold & set(files[:k])) / len(gold) for files, gold in items))
+        hit5 = statistics.fmean(1.0 if gold & set(files[:5]) else 0.0 for files, gold in items)
+        mrr = statistics.fmean(
+            next((1.0 / (i + 1) for i, f in enumerate(files) if f in gold), 0.0) for files, gold in items
+        )
+        out[mode] = {"recall_at_k": recall_at, "recall@5": recall_at[4], "hit@5": hit5, "mrr": mrr, "n": len(items)}
+    return out
+
+
+def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
+    try:
+        if q.history:
+            answer = bot.chat([*q.history, {"role": "user", "content": q.question}], generator=generator)
+        else:
+            answer = bot.ask(q.question, generator=generator)
+    except AssistantError as err:
+        return Prediction(
+            q.id, generator, q.type, q.question, "", None, [], [], True, q.type == "unanswerable", None, None, 0, 0,
+            0.0, 0.0, 0.0, error=str(err),
+        )
+    score = score_answer(q, answer.text, answer.abstained, len(answer.citations))
+    retrieved = {s.chunk.id for s in answer.sources}
+    cited_files = answer.cited_files
+    return Prediction(
+        id=q.id,
+        generator=answer.generator,
+        type=q.type,
+        question=q.question,
+        answer=answer.text,
+        short_answer=answer.short_answer,
+        citations=cited_files,
+        quotes=[c.quote for c in answer.citations],
+        abstained=answer.abstained,
+        correct=score.correct,
+        f1=score.f1,
+        cites_gold_source=(bool(set(cited_files) & set(q.sources)) if q.type != "unanswerable" else None),
+        quotes_containing_answer=sum(answer_contains(q, c.quote) for c in answer.citations),
+        citations_to_unretrieved=sum(c.chunk_id not in retrieved for c in answer.citations),
+        retrieve_ms=answer.timings.retrieve * 1000,
+        generate_ms=answer.timings.generate * 1000,
+        total_ms=answer.timings.total * 1000,
+        notes=list(answer.notes),
+    )
+
+
+def summarise(predictions: list[Prediction]) -> dict[str, Any]:
+    """Accuracy overall and by type, citation quality, latency percentiles."""
+    answerable = [p for p in predictions if p.type != "unanswerable"]
+    unanswerable = [p for p in predictions if p.type == "unanswerable"]
+    correct_answerable = [p for p in answerable if p.correct]
+    citations_total = sum(len(p.quotes) for p in answerable)
+    by_type: dict[str, Any] = {}
+    for qtype in sorted({p.type for p in predictions}):
+        group = [p for p in predictions if p.type == qtype]
+        entry: dict[str, Any] = {"n": len(group), "accuracy": statistics.fmean(p.correct for p in group)}
+        f1s = [p.f1 for p in group if p.f1 is not None]
+        if f1s:
+            entry["mean_f1"] = statistics.fmean(f1s)
+        by_type[qtype] = entry
+    latency = {
+        stage: {
+            "p50": _percentile([getattr(p, f"{stage}_ms") for p in predictions if not p.error], 50),
+            "p95": _percentile([getattr(p, f"{stage}_ms") for p in predictions if not p.error], 95),
+        }
+        for stage in ("retrieve", "generate", "total")
+    }
+    return {
+        "n": len(predictions),
+        "accuracy": statistics.fmean(p.correct for p in predictions) if predictions else 0.0,
+        "answerable_accuracy": statistics.fmean(p.correct for p in answerable) if answerable else None,
+        "by_type": by_type,
+        "abstention_on_unanswerable": statistics.fmean(p.abstained for p in unanswerable) if unanswerable else None,
+        "abstention_with_zero_citations": (
+            statistics.fmean(p.abstained and not p.citations for p in unanswerable) if unanswerable else None
+        ),
+        "false_abstentions": sum(p.abstained for p in answerable),
+        "correct_citing_gold_source": (
+            statistics.fmean(bool(p.cites_gold_source) for p in correct_answerable) if correct_answerable else None
+        ),
+        "quotes_containing_answer": (
+            sum(p.quotes_containing_answer for p in answerable) / citations_total if citations_total else None
+        ),
+        "citations_to_unretrieved": sum(p.citations_to_unretrieved for p in predictions),
+        "errors": sum(p.error is not None for p in predictions),
+        "fallbacks": sum("->" in p.generator for p in predictions),
+        "latency_ms": latency,
+    }
+
+
+def run_baseline(bot: Assistant, corpus: Path, workdir: Path, questions: list[GoldQuestion]) -> list[Prediction]:
+    from assistant.evaluation.baseline import NaiveBaseline
+    from assistant.llm import LocalGenerator
+
+    llm = bot.generator("local")
+    assert isinstance(llm, LocalGenerator)
+    baseline = NaiveBaseline(corpus, workdir / "naive-chroma", bot.embedder, llm)
+    out = []
+    for q in tqdm(questions, desc="naive baseline", unit="q"):
+        started = time.perf_counter()
+        result = baseline.ask(q.question)
+        score = score_answer(q, result.text, result.abstained, 0 if result.abstained else len(result.files))
+        out.append(
+            Prediction(
+                id=q.id, generator=baseline.name, type=q.type, question=q.question, answer=result.text,
+                short_answer=None, citations=[], quotes=[], abstained=result.abstained, correct=score.correct,
+                f1=score.f1, cites_gold_source=None, quotes_containing_answer=0, citations_to_unretrieved=0,
+                retrieve_ms=result.retrieve_s * 1000, generate_ms=result.generate_s * 1000,
+                total_ms=(time.perf_counter() - started) * 1000,
+            )
+        )
+    return out
+
+
+def run_eval(
+    gold_path: Path,
+    corpus: Path,
+    out: Path,
+    generators: list[str],
+    settings: Settings,
+    baseline: bool = True,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Run everything and write the report; returns the report dict."""
+    started = time.perf_counter()
+    questions = load_gold(gold_path)[:limit]
+    if not corpus.is_dir():
+        raise ConfigError(f"The corpus folder {corpus} does not exist.")
+    missing = sorted({s for q in questions for s in q.sources} - {p.name for p in corpus.iterdir()})
+    if missing:
+        raise ConfigError(f"The gold file cites files that are not in {corpus}: {', '.join(missing[:5])}.")
+    out.mkdir(parents=True, exist_ok=True)
+    workdir = out / "work"
+    shutil.rmtree(workdir, ignore_errors=True)
+    eval_settings = settings.model_copy(update={"data_dir": workdir / "chroma", "collection": "eval", "chroma_host": None})
+    bot = Assistant(eval_settings)
+    ingest_report = bot.ingest(corpus, progress=True)
+    retrieval = retrieval_metrics(bot, questions, eval_settings.top_k)
+    predictions: list[Prediction] = []
+    summaries: dict[str, Any] = {}
+    for name in generators:
+        rows = [predict(bot, q, name) for q in tqdm(questions, desc=f"eval {name}", unit="q")]
+        predictions.extend(rows)
+        summaries[name] = summarise(rows)
+    if baseline:
+        rows = run_baseline(bot, corpus, workdir, questions)
+        predictions.extend(rows)
+        summaries["naive-llamaindex"] = summarise(rows)
+    report = {
+        "gold": str(gold_path),
+        "corpus": str(corpus),
+        "questions": len(questions),
+        "ingest": {"chunks": ingest_report.chunks_written, "seconds": ingest_report.seconds},
+        "settings": {"top_k": eval_settings.top_k, "chunk_size": eval_settings.chunk_size,
+                     "chunk_overlap": eval_settings.chunk_overlap, "min_dense_score": eval_settings.min_dense_score},
+        "generators": summaries,
+        "retrieval": retrieval,
+        "seconds": time.perf_counter() - started,
+    }
+    with (out / "predictions.jsonl").open("w", encoding="utf-8") as handle:
+        for p in predictions:
+            handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+    (out / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    from assistant.evaluation.report import write_markdown, write_plots
+
+    write_plots(report, predictions, out)
+    write_markdown(report, predictions, out)
+    shutil.rmtree(workdir, ignore_errors=True)
+    return report
+
+
+def default_generators(settings: Settings) -> list[str]:
+    names = ["extractive", "local"]
+    if settings.openai_base_url or settings.openai_api_key:
+        names.append("openai")
+    return names
+
+
+def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
+    generators = args.generator or default_generators(settings)
+    report = run_eval(args.gold, args.corpus, args.out, generators, settings, not args.no_baseline, args.limit)
+    for name, summary in report["generators"].items():
+        print(
+            f"{name:>18}: accuracy {summary['accuracy']:.1%}  abstention {summary['abstention_on_unanswerable'] or 0:.0%}"
+            f"  p50 {summary['latency_ms']['total']['p50']:.0f} ms"
+        )
+    print(f"report: {args.out / 'report.md'}")
+    return 0

@@ -1,0 +1,121 @@
+"""Answer correctness by gold type, with the normalisations a user would accept.
+
+- person: the gold name or an alias appears as whole words (accents and case ignored);
+- people: names found in the answer matched to gold names by surname or alias -> precision,
+  recall, F1; correct when F1 >= ``PEOPLE_F1_CORRECT``;
+- date: "Feb. 14, 2026", "February 14" (no year given) and "2026-02-14" all equal 2026-02-14;
+  a different day, month or stated year does not;
+- number: "a dozen" = 12, "400 pounds" = 400, "sixth" = 6;
+- text: normalised containment of the answer or an alias (token F1 reported beside it);
+- unanswerable: correct only if the system abstained and cited nothing.
+An answerable question the system abstained on is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from assistant.entities import find_dates, find_numbers, find_people, same_person
+from assistant.evaluation.gold import GoldQuestion
+
+PEOPLE_F1_CORRECT = 0.8
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("’", "'").replace("**", "")
+    text = re.sub(r"[^a-z0-9.:' ]+", " ", text)
+    text = re.sub(r"(?<!\d)[.:](?!\d)", " ", text)
+    text = re.sub(r"'s\b", "", text)
+    return " ".join(text.split())
+
+
+def contains_phrase(haystack: str, needle: str) -> bool:
+    n = normalise(needle)
+    return bool(n) and re.search(rf"(?<![a-z0-9]){re.escape(n)}(?![a-z0-9])", normalise(haystack)) is not None
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    p, g = normalise(prediction).split(), normalise(gold).split()
+    if not p or not g:
+        return 0.0
+    common = sum(min(p.count(t), g.count(t)) for t in set(g))
+    if common == 0:
+        return 0.0
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
+def person_matches(text: str, name: str, aliases: list[str]) -> bool:
+    return any(contains_phrase(text, candidate) for candidate in [name, *aliases])
+
+
+def people_scores(text: str, gold_names: list[str], aliases: list[str]) -> tuple[float, float, float]:
+    """(precision, recall, F1) of the names in ``text`` against the gold roster."""
+    found_gold = [g for g in gold_names if person_matches(text, g, [a for a in aliases if same_person(a, g)])]
+    found_gold += [g for g in gold_names if g not in found_gold and contains_phrase(text, g.split()[-1])]
+    predicted = [p.text for p in find_people(text)]
+    predicted = list(dict.fromkeys(predicted))
+    correct_predicted = [p for p in predicted if any(same_person(p, g) for g in gold_names)]
+    recall = len(found_gold) / len(gold_names)
+    precision = len(correct_predicted) / len(predicted) if predicted else (1.0 if found_gold else 0.0)
+    f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+    return precision, recall, f1
+
+
+def date_matches(text: str, iso: str) -> bool:
+    year, month, day = (int(part) for part in iso.split("-"))
+    if iso in text:
+        return True
+    for mention in find_dates(text):
+        if mention.resolved and mention.resolved.isoformat() == iso:
+            return True
+        if mention.kind == "date" and mention.month == month and mention.day == day:
+            if mention.year in (None, year):
+                return True
+    return False
+
+
+def number_matches(text: str, value: float) -> bool:
+    return any(abs(n.value - float(value)) < 1e-9 * max(1.0, abs(float(value))) for n in find_numbers(text))
+
+
+@dataclass(frozen=True)
+class AnswerScore:
+    correct: bool
+    f1: float | None = None  # people / text
+    precision: float | None = None
+    recall: float | None = None
+
+
+def answer_contains(gold: GoldQuestion, text: str) -> bool:
+    """Does ``text`` (an answer or a quoted sentence) contain the gold answer?"""
+    if gold.type in {"person", "text"}:
+        return person_matches(text, str(gold.answer), gold.aliases)
+    if gold.type == "people":
+        assert isinstance(gold.answer, list)
+        return people_scores(text, gold.answer, gold.aliases)[1] > 0
+    if gold.type == "date":
+        return date_matches(text, str(gold.answer)) or any(contains_phrase(text, a) for a in gold.aliases)
+    if gold.type == "number":
+        assert isinstance(gold.answer, int | float)
+        return number_matches(text, gold.answer) or any(contains_phrase(text, a) for a in gold.aliases)
+    return False
+
+
+def score_answer(gold: GoldQuestion, text: str, abstained: bool, n_citations: int) -> AnswerScore:
+    if gold.type == "unanswerable":
+        return AnswerScore(correct=abstained and n_citations == 0)
+    if abstained:
+        return AnswerScore(correct=False, f1=0.0 if gold.type in {"people", "text"} else None)
+    if gold.type == "people":
+        assert isinstance(gold.answer, list)
+        precision, recall, f1 = people_scores(text, gold.answer, gold.aliases)
+        return AnswerScore(f1 >= PEOPLE_F1_CORRECT, f1, precision, recall)
+    if gold.type == "text":
+        f1 = max(token_f1(text, candidate) for candidate in [str(gold.answer), *gold.aliases])
+        return AnswerScore(answer_contains(gold, text), f1)
+    return AnswerScore(answer_contains(gold, text))

@@ -1,0 +1,159 @@
+"""report.md and the PNG plots of an eval run (matplotlib, no display needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+TYPES = ("person", "people", "date", "number", "text", "unanswerable")
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1%}"
+
+
+def targets(summary: dict[str, Any], retrieval: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """The issue's targets for the default generator: (what, measured, met)."""
+    rows = [
+        ("answer accuracy >= 90%", _pct(summary["accuracy"]), summary["accuracy"] >= 0.90),
+        (
+            "abstention on unanswerable = 100%, zero citations",
+            _pct(summary["abstention_with_zero_citations"]),
+            (summary["abstention_with_zero_citations"] or 0) >= 1.0,
+        ),
+        (
+            "correct answers citing a gold source >= 95%",
+            _pct(summary["correct_citing_gold_source"]),
+            (summary["correct_citing_gold_source"] or 0) >= 0.95,
+        ),
+        ("citations to non-retrieved chunks = 0", str(summary["citations_to_unretrieved"]),
+         summary["citations_to_unretrieved"] == 0),
+        ("retrieval recall@5 >= 98% (fused+rerank)", _pct(retrieval["fused+rerank"]["recall@5"]),
+         retrieval["fused+rerank"]["recall@5"] >= 0.98),
+    ]
+    return rows
+
+
+def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, default: str = "extractive") -> None:
+    gens = report["generators"]
+    lines = [
+        "# Eval report",
+        "",
+        f"Gold: `{report['gold']}` ({report['questions']} questions) · corpus: `{report['corpus']}` · "
+        f"{report['ingest']['chunks']} chunks · top-k {report['settings']['top_k']} · run took "
+        f"{report['seconds']:.0f} s",
+        "",
+        "## Answers by generator",
+        "",
+        "| generator | accuracy | " + " | ".join(TYPES) + " | people F1 | abstain (unans.) | false abstain | "
+        "cites gold | quotes hold answer | bad cites | fallbacks | p50 total | p95 total |",
+        "|---" * (13 + len(TYPES)) + "|",
+    ]
+    for name, s in gens.items():
+        by_type = s["by_type"]
+        cells = [_pct(by_type[t]["accuracy"]) if t in by_type else "–" for t in TYPES]
+        people_f1 = by_type.get("people", {}).get("mean_f1")
+        lines.append(
+            f"| {name} | **{_pct(s['accuracy'])}** | " + " | ".join(cells) + f" | {_pct(people_f1)} | "
+            f"{_pct(s['abstention_with_zero_citations'])} | {s['false_abstentions']} | "
+            f"{_pct(s['correct_citing_gold_source'])} | {_pct(s['quotes_containing_answer'])} | "
+            f"{s['citations_to_unretrieved']} | {s['fallbacks']} | {s['latency_ms']['total']['p50']:.0f} ms | "
+            f"{s['latency_ms']['total']['p95']:.0f} ms |"
+        )
+    lines += [
+        "",
+        "Latency per stage (ms, p50 / p95):",
+        "",
+        "| generator | retrieve | generate | total |",
+        "|---|---|---|---|",
+    ]
+    for name, s in gens.items():
+        lat = s["latency_ms"]
+        lines.append(
+            f"| {name} | {lat['retrieve']['p50']:.0f} / {lat['retrieve']['p95']:.0f} | "
+            f"{lat['generate']['p50']:.0f} / {lat['generate']['p95']:.0f} | "
+            f"{lat['total']['p50']:.0f} / {lat['total']['p95']:.0f} |"
+        )
+    retrieval = report["retrieval"]
+    lines += [
+        "",
+        "## Retrieval against gold sources (answerable questions)",
+        "",
+        "| mode | hit@5 | recall@1 | recall@3 | recall@5 | recall@10 | MRR |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for mode, r in retrieval.items():
+        rk = r["recall_at_k"]
+        lines.append(
+            f"| {mode} | {_pct(r['hit@5'])} | {_pct(rk[0])} | {_pct(rk[2])} | {_pct(rk[4])} | {_pct(rk[9])} | "
+            f"{r['mrr']:.3f} |"
+        )
+    if default in gens:
+        lines += ["", f"## Targets ({default} generator)", "", "| target | measured | met |", "|---|---|---|"]
+        for what, measured, met in targets(gens[default], retrieval):
+            lines.append(f"| {what} | {measured} | {'yes' if met else '**no**'} |")
+        if "naive-llamaindex" in gens:
+            gap = gens[default]["accuracy"] - gens["naive-llamaindex"]["accuracy"]
+            lines.append("")
+            lines.append(
+                f"{default} vs naive LlamaIndex baseline: {_pct(gens[default]['accuracy'])} vs "
+                f"{_pct(gens['naive-llamaindex']['accuracy'])} ({gap * 100:+.1f} points)."
+            )
+    lines += ["", "## Misses", ""]
+    for name in gens:
+        misses = [p for p in predictions if p.generator.split("->")[0] == name and not p.correct]
+        lines.append(f"### {name}: {len(misses)} missed")
+        lines.append("")
+        for p in misses:
+            answer = " ".join((p.error or p.answer).split())[:220].replace("|", "\\|")
+            lines.append(f"- `{p.id}` ({p.type}) {p.question} → {answer}")
+        lines.append("")
+    lines += ["![accuracy by type](accuracy_by_type.png)", "", "![latency](latency.png)", "",
+              "![recall@k](retrieval_recall.png)", ""]
+    (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def write_plots(report: dict[str, Any], predictions: list[Any], out: Path) -> None:
+    gens = report["generators"]
+    names = list(gens)
+    # accuracy by type per generator
+    fig, ax = plt.subplots(figsize=(9, 4))
+    width = 0.8 / max(1, len(names))
+    for i, name in enumerate(names):
+        values = [gens[name]["by_type"].get(t, {}).get("accuracy", 0.0) * 100 for t in TYPES]
+        ax.bar([x + i * width for x in range(len(TYPES))], values, width, label=name)
+    ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(TYPES))], TYPES)
+    ax.set_ylabel("accuracy (%)")
+    ax.set_ylim(0, 105)
+    ax.set_title("Answer accuracy by question type")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(out / "accuracy_by_type.png", dpi=110)
+    plt.close(fig)
+    # latency distribution
+    fig, ax = plt.subplots(figsize=(7, 4))
+    data = [[p.total_ms for p in predictions if p.generator.split("->")[0] == n and not p.error] or [0.0] for n in names]
+    ax.boxplot(data, tick_labels=names, showfliers=True)
+    ax.set_yscale("log")
+    ax.set_ylabel("total latency per question (ms, log scale)")
+    ax.set_title("Latency distribution")
+    fig.tight_layout()
+    fig.savefig(out / "latency.png", dpi=110)
+    plt.close(fig)
+    # recall@k curves
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for mode, r in report["retrieval"].items():
+        ks = list(range(1, len(r["recall_at_k"]) + 1))
+        ax.plot(ks, [v * 100 for v in r["recall_at_k"]], marker="o", label=mode)
+    ax.set_xlabel("k (chunks)")
+    ax.set_ylabel("recall of gold sources (%)")
+    ax.set_title("Retrieval recall@k")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(out / "retrieval_recall.png", dpi=110)
+    plt.close(fig)
