@@ -13,7 +13,9 @@ TEXT = "The Crew-12 mission, led by NASA's Jessica Meir, docked on February 14, 
 
 def _passages() -> list[Passage]:
     chunk = Chunk(id="c1", file="a.txt", text=TEXT, start=100, end=100 + len(TEXT), published=date(2026, 2, 15))
-    other = Chunk(id="c2", file="b.txt", text="Crew-11 launched on Saturday.", start=0, end=29, published=date(2025, 8, 1))
+    other = Chunk(
+        id="c2", file="b.txt", text="Crew-11 launched on Saturday.", start=0, end=29, published=date(2025, 8, 1)
+    )
     return [Passage(1, chunk), Passage(2, other)]
 
 

@@ -33,8 +33,14 @@ def test_date(text: str, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("text", "value", "ok"),
-    [("a dozen hooks", 12, True), ("400 pounds of cargo", 400, True), ("the sixth flight", 6, True),
-     ("eleven hooks", 12, False), ("4,000 pounds", 400, False), ("18 times", 18, True)],
+    [
+        ("a dozen hooks", 12, True),
+        ("400 pounds of cargo", 400, True),
+        ("the sixth flight", 6, True),
+        ("eleven hooks", 12, False),
+        ("4,000 pounds", 400, False),
+        ("18 times", 18, True),
+    ],
 )
 def test_number(text: str, value: int, ok: bool) -> None:
     assert score_answer(gold(type="number", answer=value), text, False, 1).correct is ok
@@ -54,7 +60,9 @@ def test_people_precision_recall() -> None:
     assert full.correct and full.f1 == 1.0
     half = score_answer(g, "Zena Cardman and Mike Fincke.", False, 1)
     assert not half.correct and half.recall == 0.5 and half.precision == 1.0
-    padded = score_answer(g, "Zena Cardman, Mike Fincke, Kimiya Yui, Oleg Platonov, Elon Musk and Sean Duffy.", False, 1)
+    padded = score_answer(
+        g, "Zena Cardman, Mike Fincke, Kimiya Yui, Oleg Platonov, Elon Musk and Sean Duffy.", False, 1
+    )
     assert padded.recall == 1.0 and padded.precision == pytest.approx(4 / 6)
 
 

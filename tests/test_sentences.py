@@ -24,4 +24,8 @@ def test_time_followed_by_place_stays_in_sentence_but_real_end_splits() -> None:
 
 def test_headings_and_bullets_are_their_own_sentences() -> None:
     text = "## Key Takeaways\n* First point.\n* Second point without period\nTitle line\nBody."
-    assert [s.text for s in split_sentences(text)][:3] == ["## Key Takeaways", "* First point.", "* Second point without period"]
+    assert [s.text for s in split_sentences(text)][:3] == [
+        "## Key Takeaways",
+        "* First point.",
+        "* Second point without period",
+    ]

@@ -54,7 +54,9 @@ class NaiveBaseline:
         nodes = self.retriever.retrieve(question)
         retrieved = time.perf_counter()
         context = "\n\n".join(n.node.get_content() for n in nodes)
-        text = self.llm.complete([{"role": "user", "content": render("naive_user", context=context, question=question)}])
+        text = self.llm.complete(
+            [{"role": "user", "content": render("naive_user", context=context, question=question)}]
+        )
         files = [str(n.node.metadata.get("file_name", "")) for n in nodes]
         return BaselineAnswer(
             text=text,

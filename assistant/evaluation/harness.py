@@ -101,8 +101,24 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
             answer = bot.ask(q.question, generator=generator)
     except AssistantError as err:
         return Prediction(
-            q.id, generator, q.type, q.question, "", None, [], [], True, q.type == "unanswerable", None, None, 0, 0,
-            0.0, 0.0, 0.0, error=str(err),
+            q.id,
+            generator,
+            q.type,
+            q.question,
+            "",
+            None,
+            [],
+            [],
+            True,
+            q.type == "unanswerable",
+            None,
+            None,
+            0,
+            0,
+            0.0,
+            0.0,
+            0.0,
+            error=str(err),
         )
     score = score_answer(q, answer.text, answer.abstained, len(answer.citations))
     retrieved = {s.chunk.id for s in answer.sources}
@@ -187,10 +203,22 @@ def run_baseline(bot: Assistant, corpus: Path, workdir: Path, questions: list[Go
         score = score_answer(q, result.text, result.abstained, 0 if result.abstained else len(result.files))
         out.append(
             Prediction(
-                id=q.id, generator=baseline.name, type=q.type, question=q.question, answer=result.text,
-                short_answer=None, citations=[], quotes=[], abstained=result.abstained, correct=score.correct,
-                f1=score.f1, cites_gold_source=None, quotes_containing_answer=0, citations_to_unretrieved=0,
-                retrieve_ms=result.retrieve_s * 1000, generate_ms=result.generate_s * 1000,
+                id=q.id,
+                generator=baseline.name,
+                type=q.type,
+                question=q.question,
+                answer=result.text,
+                short_answer=None,
+                citations=[],
+                quotes=[],
+                abstained=result.abstained,
+                correct=score.correct,
+                f1=score.f1,
+                cites_gold_source=None,
+                quotes_containing_answer=0,
+                citations_to_unretrieved=0,
+                retrieve_ms=result.retrieve_s * 1000,
+                generate_ms=result.generate_s * 1000,
                 total_ms=(time.perf_counter() - started) * 1000,
             )
         )
@@ -217,7 +245,9 @@ def run_eval(
     out.mkdir(parents=True, exist_ok=True)
     workdir = out / "work"
     shutil.rmtree(workdir, ignore_errors=True)
-    eval_settings = settings.model_copy(update={"data_dir": workdir / "chroma", "collection": "eval", "chroma_host": None})
+    eval_settings = settings.model_copy(
+        update={"data_dir": workdir / "chroma", "collection": "eval", "chroma_host": None}
+    )
     bot = Assistant(eval_settings)
     ingest_report = bot.ingest(corpus, progress=True)
     retrieval = retrieval_metrics(bot, questions, eval_settings.top_k)
@@ -236,8 +266,12 @@ def run_eval(
         "corpus": str(corpus),
         "questions": len(questions),
         "ingest": {"chunks": ingest_report.chunks_written, "seconds": ingest_report.seconds},
-        "settings": {"top_k": eval_settings.top_k, "chunk_size": eval_settings.chunk_size,
-                     "chunk_overlap": eval_settings.chunk_overlap, "min_dense_score": eval_settings.min_dense_score},
+        "settings": {
+            "top_k": eval_settings.top_k,
+            "chunk_size": eval_settings.chunk_size,
+            "chunk_overlap": eval_settings.chunk_overlap,
+            "min_dense_score": eval_settings.min_dense_score,
+        },
         "generators": summaries,
         "retrieval": retrieval,
         "seconds": time.perf_counter() - started,
@@ -265,9 +299,8 @@ def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
     generators = args.generator or default_generators(settings)
     report = run_eval(args.gold, args.corpus, args.out, generators, settings, not args.no_baseline, args.limit)
     for name, summary in report["generators"].items():
-        print(
-            f"{name:>18}: accuracy {summary['accuracy']:.1%}  abstention {summary['abstention_on_unanswerable'] or 0:.0%}"
-            f"  p50 {summary['latency_ms']['total']['p50']:.0f} ms"
-        )
+        abstention = summary["abstention_on_unanswerable"] or 0.0
+        p50 = summary["latency_ms"]["total"]["p50"]
+        print(f"{name:>18}: accuracy {summary['accuracy']:.1%}  abstention {abstention:.0%}  p50 {p50:.0f} ms")
     print(f"report: {args.out / 'report.md'}")
     return 0

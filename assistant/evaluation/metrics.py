@@ -73,9 +73,9 @@ def date_matches(text: str, iso: str) -> bool:
     for mention in find_dates(text):
         if mention.resolved and mention.resolved.isoformat() == iso:
             return True
-        if mention.kind == "date" and mention.month == month and mention.day == day:
-            if mention.year in (None, year):
-                return True
+        same_day = mention.kind == "date" and mention.month == month and mention.day == day
+        if same_day and mention.year in (None, year):
+            return True
     return False
 
 

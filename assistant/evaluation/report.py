@@ -31,10 +31,16 @@ def targets(summary: dict[str, Any], retrieval: dict[str, Any]) -> list[tuple[st
             _pct(summary["correct_citing_gold_source"]),
             (summary["correct_citing_gold_source"] or 0) >= 0.95,
         ),
-        ("citations to non-retrieved chunks = 0", str(summary["citations_to_unretrieved"]),
-         summary["citations_to_unretrieved"] == 0),
-        ("retrieval recall@5 >= 98% (fused+rerank)", _pct(retrieval["fused+rerank"]["recall@5"]),
-         retrieval["fused+rerank"]["recall@5"] >= 0.98),
+        (
+            "citations to non-retrieved chunks = 0",
+            str(summary["citations_to_unretrieved"]),
+            summary["citations_to_unretrieved"] == 0,
+        ),
+        (
+            "retrieval recall@5 >= 98% (fused+rerank)",
+            _pct(retrieval["fused+rerank"]["recall@5"]),
+            retrieval["fused+rerank"]["recall@5"] >= 0.98,
+        ),
     ]
     return rows
 
@@ -113,8 +119,14 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
             answer = " ".join((p.error or p.answer).split())[:220].replace("|", "\\|")
             lines.append(f"- `{p.id}` ({p.type}) {p.question} → {answer}")
         lines.append("")
-    lines += ["![accuracy by type](accuracy_by_type.png)", "", "![latency](latency.png)", "",
-              "![recall@k](retrieval_recall.png)", ""]
+    lines += [
+        "![accuracy by type](accuracy_by_type.png)",
+        "",
+        "![latency](latency.png)",
+        "",
+        "![recall@k](retrieval_recall.png)",
+        "",
+    ]
     (out / "report.md").write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -137,7 +149,9 @@ def write_plots(report: dict[str, Any], predictions: list[Any], out: Path) -> No
     plt.close(fig)
     # latency distribution
     fig, ax = plt.subplots(figsize=(7, 4))
-    data = [[p.total_ms for p in predictions if p.generator.split("->")[0] == n and not p.error] or [0.0] for n in names]
+    data = [
+        [p.total_ms for p in predictions if p.generator.split("->")[0] == n and not p.error] or [0.0] for n in names
+    ]
     ax.boxplot(data, tick_labels=names, showfliers=True)
     ax.set_yscale("log")
     ax.set_ylabel("total latency per question (ms, log scale)")
