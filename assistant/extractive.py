@@ -26,7 +26,16 @@ from assistant.entities import (
     same_person,
 )
 from assistant.generation import Draft, Passage
-from assistant.questions import GENERIC_TERMS, QuestionInfo, analyse, content_terms, expand_terms, weighted_terms
+from assistant.questions import (
+    GENERIC_TERMS,
+    QuestionInfo,
+    analyse,
+    content_terms,
+    expand_terms,
+    narrowing_terms,
+    stem,
+    weighted_terms,
+)
 from assistant.sentences import split_sentences
 
 NOT_COVERED = "The articles do not say."
@@ -87,16 +96,24 @@ def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRank
     file_missions: dict[str, set[str]] = {}
     for passage in passages:
         file_missions.setdefault(passage.chunk.file, set()).update(find_missions(passage.chunk.text))
+    # Words of the question found elsewhere in the same article count a little: "the unmanned
+    # Dragon" is described in one sentence and timed in another.
+    file_terms: dict[str, set[str]] = {}
+    for (passage, _, _, _), terms in zip(candidates, term_lists, strict=True):
+        file_terms.setdefault(passage.chunk.file, set()).update(terms)
     scored = []
     for (passage, text, start, end), terms in zip(candidates, term_lists, strict=True):
-        overlap = sum(idf[t] for t in question_terms & set(terms))
+        term_set = set(terms)
+        overlap = sum(idf[t] for t in question_terms & term_set)
+        context = 0.25 * sum(idf[t] for t in (question_terms & file_terms[passage.chunk.file]) - term_set)
         missions = set(find_missions(text))
         mission_bonus = 0.0
         if question_missions:
             if question_missions & missions:
-                mission_bonus = 2.0
+                mission_bonus = 1.0
             elif missions:
-                mission_bonus = -3.0  # names another mission: about something else
+                # Names another mission: about something else, unless its article is about ours.
+                mission_bonus = -1.0 if question_missions & file_missions[passage.chunk.file] else -3.0
             elif question_missions & file_missions[passage.chunk.file]:
                 mission_bonus = 0.5
             else:
@@ -106,8 +123,9 @@ def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRank
         type_bonus = 0.0
         if typed:
             type_bonus = 1.5 + (0.5 * min(len(typed), 4) if info.qtype == "people" else 0.0)
+        focus_bonus = 1.0 if info.focus & term_set else 0.0
         heading_penalty = -1.0 if len(terms) < 4 else 0.0
-        score = overlap + mission_bonus + rank_prior + type_bonus + heading_penalty
+        score = overlap + context + mission_bonus + rank_prior + type_bonus + focus_bonus + heading_penalty
         scored.append(ScoredSentence(passage, text, start, end, score, terms))
     return SentenceRanking(sorted(scored, key=lambda s: s.score, reverse=True), idf)
 
@@ -139,18 +157,23 @@ def _typed_candidates(info: QuestionInfo, text: str, published: date | None) -> 
 
 
 def _closeness(
-    info: QuestionInfo, sentence: ScoredSentence, start: int, end: int, weights: dict[str, float] | None = None
+    info: QuestionInfo,
+    sentence: ScoredSentence,
+    start: int,
+    end: int,
+    weights: dict[str, float] | None = None,
+    terms: dict[str, float] | None = None,
 ) -> float:
     """How near a mention sits to the question's words (sum of weight/(1+distance)).
 
     Weights are the terms' IDF over the candidate sentences, so "Japanese" (rare) pulls harder
     than "astronaut" (everywhere).
     """
-    wanted = weighted_terms(info.terms)
+    wanted = terms if terms is not None else weighted_terms(info.terms)
     # Generic words ("astronaut", "crew") name the type asked for, not which one: when the question
     # has a distinguishing word ("Japanese", "ESA"), only those pull.
     distinguishing = {t: w for t, w in wanted.items() if t not in GENERIC_TERMS and not re.search(r"\d", t)}
-    if any(w == 1.0 for w in distinguishing.values()):
+    if terms is None and any(w == 1.0 for w in distinguishing.values()):
         wanted = distinguishing
     tokens = list(re.finditer(r"[A-Za-z]+-\d+|[A-Za-z][A-Za-z'’]*|\d+", sentence.text))
     mention_index = next((i for i, t in enumerate(tokens) if t.end() > start), len(tokens))
@@ -170,10 +193,6 @@ def _closeness(
     return total
 
 
-def _focus_hit(info: QuestionInfo, sentence: ScoredSentence) -> bool:
-    return not info.focus or bool(info.focus & set(sentence.terms))
-
-
 def _date_span(info: QuestionInfo, sentence: ScoredSentence, idf: dict[str, float]) -> tuple[str, int, int] | None:
     """The date (joined with a nearby time) that best answers a when-question."""
     published = sentence.passage.chunk.published
@@ -183,6 +202,8 @@ def _date_span(info: QuestionInfo, sentence: ScoredSentence, idf: dict[str, floa
     order = {"date": 0, "weekday": 1, "month": 2, "time": 3, "year": 4}
     if info.wants_time:
         order = {"time": 0, "date": 1, "weekday": 2, "month": 3, "year": 4}
+    if info.wants_weekday:
+        order = {"weekday": 0, "date": 1, "time": 2, "month": 3, "year": 4}
     best = min(
         mentions,
         key=lambda m: (
@@ -217,6 +238,28 @@ def _number_span(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
+def _counted_bonus(info: QuestionInfo, sentence: ScoredSentence, end: int) -> float:
+    """A number directly followed by the counted noun ("18 astronauts" for "how many astronauts")."""
+    following = re.findall(r"[A-Za-z]+", sentence.text[end : end + 30])[:2]
+    return 2.0 if info.counted and any(stem(w) in info.counted for w in following) else 0.0
+
+
+def _kind_bonus(info: QuestionInfo, sentence: ScoredSentence) -> float:
+    """Prefer the asked-for kind of date: a weekday for "which day", a clock time for "what time"."""
+    if info.qtype != "date" or not (info.wants_weekday or info.wants_time):
+        return 0.0
+    kinds = {m.kind for m in find_dates(sentence.text, sentence.passage.chunk.published)}
+    return 2.0 if ("weekday" in kinds and info.wants_weekday) or ("time" in kinds and info.wants_time) else 0.0
+
+
+def _accepts(info: QuestionInfo, sentence: ScoredSentence, counted_hit: bool, names: int) -> bool:
+    """Is this sentence about what was asked, not just holding something of the right type?"""
+    if not info.focus or info.focus & set(sentence.terms) or counted_hit:
+        return True
+    # A roster sentence of the asked mission's article answers "who was on it" without the verb.
+    return info.qtype == "people" and names >= 2
+
+
 class ExtractiveGenerator:
     """Answers with spans and sentences copied from the passages."""
 
@@ -227,38 +270,67 @@ class ExtractiveGenerator:
         ranking = score_sentences(info, passages)
         if not ranking.sentences:
             return Draft(NOT_COVERED, abstained=True)
-        relevant = [s for s in ranking.sentences[:12] if _focus_hit(info, s)]
         if info.qtype in {"person", "people", "date", "number"}:
-            typed = self._typed_answer(info, relevant, ranking.idf)
-            if typed is not None:
-                return typed
+            # A who/when/how-many question with nothing of that type near its words is not answered
+            # by these articles: say so rather than hand back a loosely related sentence.
+            return self._typed_answer(info, ranking) or Draft(NOT_COVERED, abstained=True)
+        relevant = [s for s in ranking.sentences[:12] if not info.focus or info.focus & set(s.terms)]
         if not relevant:
             return Draft(NOT_COVERED, abstained=True)
         best = relevant[0]
         return Draft(f"{best.text} [{best.passage.n}]", short_answer=None)
 
-    def _typed_answer(self, info: QuestionInfo, ranked: list[ScoredSentence], idf: dict[str, float]) -> Draft | None:
-        for sentence in ranked[:6]:
-            published = sentence.passage.chunk.published
-            mentions = _typed_candidates(info, sentence.text, published)
+    def _typed_answer(self, info: QuestionInfo, ranking: SentenceRanking) -> Draft | None:
+        idf = ranking.idf
+        options: list[tuple[float, ScoredSentence, list[tuple[str, int, int]]]] = []
+        for sentence in ranking.sentences[:8]:
+            mentions = _typed_candidates(info, sentence.text, sentence.passage.chunk.published)
             if not mentions:
                 continue
-            marker = f"[{sentence.passage.n}]"
-            if info.qtype == "people":
-                names = list(dict.fromkeys(m[0] for m in mentions))
-                listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-                return Draft(f"{listed} {marker}.", short_answer=listed)
-            if info.qtype == "date":
-                span = _date_span(info, sentence, idf)
-                if span is None:
-                    continue
-                return Draft(f"{span[0]} {marker}.", short_answer=span[0])
-            best = max(mentions, key=lambda m: _closeness(info, sentence, m[1], m[2], idf))
-            if info.qtype == "number":
-                answer = _number_span(sentence.text, best[1], best[2])
-                return Draft(f"{answer} {marker}.", short_answer=answer)
-            return Draft(f"{best[0]} {marker}.", short_answer=best[0])
-        return None
+            counted = max((_counted_bonus(info, sentence, m[2]) for m in mentions), default=0.0)
+            if not _accepts(info, sentence, counted > 0, len(mentions)):
+                continue
+            closeness = max(
+                _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2]) for m in mentions
+            )
+            options.append((sentence.score + closeness + _kind_bonus(info, sentence), sentence, mentions))
+        if not options:
+            return None
+        _, sentence, mentions = max(options, key=lambda o: o[0])
+        marker = f"[{sentence.passage.n}]"
+        if info.qtype == "people":
+            names = self._roster(info, sentence, mentions, idf)
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            return Draft(f"{listed} {marker}.", short_answer=listed)
+        if info.qtype == "date":
+            span = _date_span(info, sentence, idf)
+            if span is None:
+                return None
+            return Draft(f"{span[0]} {marker}.", short_answer=span[0])
+        best = max(
+            mentions, key=lambda m: _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2])
+        )
+        if info.qtype == "number":
+            answer = _number_span(sentence.text, best[1], best[2])
+            return Draft(f"{answer} {marker}.", short_answer=answer)
+        return Draft(f"{best[0]} {marker}.", short_answer=best[0])
+
+    @staticmethod
+    def _roster(
+        info: QuestionInfo, sentence: ScoredSentence, mentions: list[tuple[str, int, int]], idf: dict[str, float]
+    ) -> list[str]:
+        """All names of the sentence, or, when the question narrows the group by a proper noun
+        ("NASA astronauts", "from ESA or Roscosmos", "Japanese"), those next to the narrowing words."""
+        names = list(dict.fromkeys(m[0] for m in mentions))
+        narrowing = narrowing_terms(info.text)
+        if not narrowing & set(sentence.terms):
+            return names
+        weights = {t: 1.0 for t in narrowing}
+        near = {m[0]: _closeness(info, sentence, m[1], m[2], None, weights) for m in mentions}
+        top = max(near.values())
+        if top <= 0:
+            return names
+        return [n for n in names if near[n] >= 0.5 * top]
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str]:
         yield self.generate(question, passages).text

@@ -7,7 +7,7 @@ LLM answer to a "who" question that names nobody is not an answer).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
@@ -161,6 +161,8 @@ _SYNONYMS = [
     {"quot", "say", "said", "comment", "state"},
     {"orbit", "circl", "loop"},
 ]
+# Nouns that name who is asked about ("which astronauts"), not which ones.
+PERSON_HEAD_TERMS = {"astronaut", "cosmonaut", "crew", "member", "crewmat", "peopl", "person", "name"}
 # Acronyms and demonyms -> the words an article may use instead.
 _EXPANSIONS = {
     "esa": ["european", "space", "agenc"],
@@ -175,7 +177,8 @@ _EXPANSIONS = {
 }
 _PERSON_HEADS = (
     r"(?:astronauts?|cosmonauts?|person|people|man|woman|commander|pilot|leader|administrator|"
-    r"engineer|manager|head|chief|ceo|founder|official|member|members|crewmates?|specialist)"
+    r"engineer|manager|head|chief|ceo|founder|official|member|members|crewmates?|specialist|"
+    r"photographer|reporter|journalist|author|writer|spokes(?:man|woman|person)|president|secretary)"
 )
 
 
@@ -201,6 +204,50 @@ def content_terms(text: str) -> list[str]:
             continue
         terms.append(token.lower() if re.search(r"\d", token) else stem(token))
     return terms
+
+
+_NOT_NARROWING = {"iss", "intern", "space", "station", "spacex", "dragon", "falcon", "crew", "mission"}
+
+
+def narrowing_terms(question: str) -> set[str]:
+    """Proper nouns and demonyms that pick some people out of a group ("Which NASA astronauts",
+    "from ESA or Roscosmos", "the Japanese astronaut"), stemmed and with their expansions.
+
+    Possessives modify something else ("NASA's Crew-11 mission") and do not narrow.
+    """
+    words = re.findall(r"[A-Za-z][\w'’.-]*", question)
+    picked = []
+    for index, word in enumerate(words):
+        if index == 0 or re.search(r"['’]s$", word) or re.search(r"\d", word):
+            continue
+        if word[0].isupper() and word.lower().rstrip(".") not in MONTH_WORDS:
+            term = stem(word)
+            if term not in _NOT_NARROWING and term not in STOPWORDS:
+                picked.append(term)
+    return set(weighted_terms(picked)) if picked else set()
+
+
+MONTH_WORDS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
 
 
 def expand_terms(terms: list[str]) -> set[str]:
@@ -233,6 +280,8 @@ class QuestionInfo:
     terms: list[str]  # stemmed content terms of the question
     focus: set[str]  # the terms that say what is asked, minus generic ones, with synonyms
     wants_time: bool = False
+    wants_weekday: bool = False
+    counted: set[str] = field(default_factory=set)  # "how many astronauts" -> {"astronaut"}
 
 
 def classify(question: str) -> QuestionType:
@@ -245,21 +294,18 @@ def classify(question: str) -> QuestionType:
         return "number"
     if re.search(r"^\W*(and\s+)?when\b|\b(what|which)\s+(date|day|time|year|month)\b|\bon\s+what\b", q):
         return "date"
+    person_word = r"\b(crew\s*members|members|astronauts|cosmonauts|crewmates|roster|everyone|who\s+else)\b"
     roster = (
         re.search(r"\b(who|which\s+\w+)\s+(were|are)\b", q)
         or re.search(r"\b(list|name)\s+(all|every|the)\b", q)
-        or (
-            re.search(
-                r"\b(crew\s*members|members|astronauts|crewmates|the\s+crew(?![-\s]*\d)|roster|everyone|who\s+else)\b",
-                q,
-            )
-            and re.search(r"\b(who|which|list|name)\b", q)
-        )
-        or re.search(r"\bwho\s+(flew|flies|is|was|are|were)\s+(on|aboard)\b", q)
+        or (re.search(person_word, q) and re.search(r"\b(who|which|list|name)\b", q))
+        or re.search(r"\bwho\s+(flew|flies|is|was|are|were)\s+(on|aboard|in)\b", q)
     )
-    if re.search(r"^\s*(who|whom|whose)\b", q) or re.search(rf"\b(which|what)\s+{_PERSON_HEADS}\b", q):
+    asks_person = re.search(rf"\b(which|what)\s+(?:[\w.'’-]+\s+){{0,2}}{_PERSON_HEADS}\b", q)
+    names_person = re.search(rf"^\W*(name|identify)\s+(?:the|a|an)\s+(?:[\w.'’-]+\s+){{0,2}}{_PERSON_HEADS}\b", q)
+    if re.search(r"^\s*(who|whom|whose)\b", q) or asks_person or names_person:
         return "people" if roster else "person"
-    if roster and re.search(r"\b(astronauts|members|crew)\b", q):
+    if roster and re.search(r"\b(astronauts|cosmonauts|members)\b", q):
         return "people"
     return "text"
 
@@ -274,4 +320,15 @@ def analyse(question: str) -> QuestionInfo:
         terms=terms,
         focus=expand_terms(focus_raw) if focus_raw else set(),
         wants_time=bool(re.search(r"\bwhat\s+time\b|\bat\s+what\s+time\b", question.lower())),
+        wants_weekday=bool(re.search(r"\bday\s+of\s+the\s+week\b|\bweekday\b", question.lower())),
+        counted=_counted_terms(question),
     )
+
+
+def _counted_terms(question: str) -> set[str]:
+    """The noun a how-many question counts: "How many astronauts ..." -> {"astronaut"}."""
+    match = re.search(r"\bhow\s+(?:many|much)\s+([a-z][\w-]*)", question.lower())
+    if not match:
+        return set()
+    words = [w for w in re.split(r"[\s-]+", match.group(1)) if w not in STOPWORDS]
+    return {stem(w) for w in words}

@@ -108,6 +108,8 @@ def vocabulary_of(texts: list[str]) -> set[str]:
     """Lower-case tokens of the texts, with hyphenated tokens also split into their parts."""
     vocabulary: set[str] = set()
     for text in texts:
+        # "U.S." is also "us"; acronyms with dots are kept dotless.
+        vocabulary.update(a.replace(".", "") for a in re.findall(r"\b(?:[a-z]\.){2,}", text.lower()))
         for token in _TOKEN.findall(text.lower()):
             token = re.sub(r"['’]s$", "", token)
             vocabulary.add(token)
@@ -125,7 +127,7 @@ def missing_anchors(question: str, chunks: list[Chunk], vocabulary: set[str]) ->
                 missing.append(anchor)
             continue
         token = anchor.replace("’", "'")
-        variants = {token, token.rstrip("."), re.sub(r"(es|s)$", "", token)}
+        variants = {token, token.replace(".", ""), re.sub(r"(es|s)$", "", token)}
         if not variants & vocabulary:
             missing.append(anchor)
     return missing
