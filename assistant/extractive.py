@@ -182,13 +182,13 @@ def _closeness(
     for i, token in enumerate(tokens):
         if mention_index <= i <= mention_last:
             continue
-        terms = content_terms(token.group(0))
-        if terms and terms[0] in wanted:
+        token_terms = content_terms(token.group(0))
+        if token_terms and token_terms[0] in wanted:
             distance = mention_index - i if i < mention_index else i - mention_last
             # A comma or semicolon between the word and the mention usually means another clause.
             lo, hi = sorted((token.start(), start if i < mention_index else end))
             distance += 3 * len(re.findall(r"[,;()]", sentence.text[lo:hi]))
-            weight = (weights or {}).get(terms[0], 1.0) * wanted[terms[0]]
+            weight = (weights or {}).get(token_terms[0], 1.0) * wanted[token_terms[0]]
             total += weight / (1 + distance)
     return total
 
