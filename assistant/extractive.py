@@ -31,9 +31,9 @@ from assistant.questions import (
     QuestionInfo,
     analyse,
     content_terms,
-    expand_terms,
     narrowing_terms,
     stem,
+    term_groups,
     weighted_terms,
 )
 from assistant.sentences import split_sentences
@@ -72,6 +72,14 @@ def sentences_of(passages: list[Passage]) -> list[tuple[Passage, str, int, int]]
     return out
 
 
+def _group_overlap(groups: list[dict[str, float]], terms: set[str], idf: dict[str, float]) -> float:
+    """Sum over question terms of the best weighted IDF among the words of its group present."""
+    total = 0.0
+    for group in groups:
+        total += max((weight * idf.get(t, 0.0) for t, weight in group.items() if t in terms), default=0.0)
+    return total
+
+
 @dataclass(frozen=True)
 class SentenceRanking:
     sentences: list[ScoredSentence]
@@ -89,7 +97,9 @@ def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRank
             doc_freq[term] = doc_freq.get(term, 0) + 1
     n = len(candidates)
     idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
-    question_terms = expand_terms(info.terms)
+    groups = term_groups(info.terms)
+    # A question that names someone is about them: sentences naming them come first.
+    asked_surnames = {p.surname.lower() for p in find_people(info.text)}
     question_missions = set(find_missions(info.text))
     # A sentence rarely repeats the mission name; its article does. Missions per file, from all
     # retrieved passages of that file.
@@ -104,8 +114,8 @@ def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRank
     scored = []
     for (passage, text, start, end), terms in zip(candidates, term_lists, strict=True):
         term_set = set(terms)
-        overlap = sum(idf[t] for t in question_terms & term_set)
-        context = 0.25 * sum(idf[t] for t in (question_terms & file_terms[passage.chunk.file]) - term_set)
+        overlap = _group_overlap(groups, term_set, idf)
+        context = 0.25 * max(0.0, _group_overlap(groups, file_terms[passage.chunk.file], idf) - overlap)
         missions = set(find_missions(text))
         mission_bonus = 0.0
         if question_missions:
@@ -124,6 +134,9 @@ def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRank
         if typed:
             type_bonus = 1.5 + (0.5 * min(len(typed), 4) if info.qtype == "people" else 0.0)
         focus_bonus = 1.0 if info.focus & term_set else 0.0
+        if asked_surnames:
+            lowered = text.lower()
+            focus_bonus += 2.0 * sum(1 for surname in asked_surnames if surname in lowered)
         heading_penalty = -1.0 if len(terms) < 4 else 0.0
         score = overlap + context + mission_bonus + rank_prior + type_bonus + focus_bonus + heading_penalty
         scored.append(ScoredSentence(passage, text, start, end, score, terms))
@@ -141,7 +154,7 @@ def _typed_candidates(info: QuestionInfo, text: str, published: date | None) -> 
             and p.surname.lower() not in question_lower
         ]
     if info.qtype == "date":
-        mentions = [d for d in find_dates(text, published) if d.kind != "relative" or info.wants_time]
+        mentions = [d for d in find_dates(text, published) if d.kind != "relative"]
         return [(m.text, m.start, m.end) for m in mentions if m.text.lower() not in question_lower]
     if info.qtype == "number":
         date_spans = [(d.start, d.end) for d in find_dates(text) if d.kind != "relative"]

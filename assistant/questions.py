@@ -250,6 +250,17 @@ MONTH_WORDS = {
 }
 
 
+def term_groups(terms: list[str]) -> list[dict[str, float]]:
+    """One group per question term: the term (1.0), its acronym expansions (1.0) and synonyms
+    (``SYNONYM_WEIGHT``). A sentence earns each group once, however many of its words it has, so
+    "International Space Station" does not count three times for "ISS"."""
+    groups = []
+    for term in dict.fromkeys(terms):
+        group = weighted_terms([term])
+        groups.append(group)
+    return groups
+
+
 def expand_terms(terms: list[str]) -> set[str]:
     """The terms plus their synonyms and acronym expansions."""
     return set(weighted_terms(terms))

@@ -250,7 +250,14 @@ class HybridRetriever:
         else:
             ranked = reciprocal_rank_fusion([dense_hits, bm25_hits])
         # The floor: drop chunks whose dense similarity is known to be below it.
-        above_floor = [h for h in ranked if h.dense is None or h.dense >= self.min_dense_score]
+        # Per chunk, a weak cosine is forgiven when BM25 found the chunk strongly (a rare name the
+        # small embedding model does not know, such as "Fedyaev").
+        best_bm25 = max((h.bm25 for h in bm25_hits if h.bm25 is not None), default=0.0)
+        above_floor = [
+            h
+            for h in ranked
+            if h.dense is None or h.dense >= self.min_dense_score or (h.bm25 is not None and h.bm25 >= 0.5 * best_bm25)
+        ]
         kept = cap_per_file(above_floor, k, self.per_file)
         best_dense = max((h.dense for h in dense_hits if h.dense is not None), default=None)
         if not kept or (best_dense is not None and best_dense < self.min_dense_score):

@@ -1,0 +1,184 @@
+"""LLM generators with the real bundled SmolLM2: in-process, and behind a real llama.cpp server on
+127.0.0.1 reached through the openai client. Plus an unreachable and a too-slow endpoint."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant import Answer, Assistant
+from assistant.embedding import Embedder
+from assistant.llm import bundled_gguf
+from tests.conftest import ARTICLES
+
+pytestmark = pytest.mark.slow
+FILE_TEXT = {p.name: p.read_text(encoding="utf-8") for p in ARTICLES.iterdir()}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _assert_grounded(answer: Answer) -> None:
+    retrieved = {s.chunk.id for s in answer.sources}
+    for citation in answer.citations:
+        assert citation.chunk_id in retrieved
+        assert FILE_TEXT[citation.file][citation.start : citation.end] == citation.quote
+
+
+def _with_generator(bot: Assistant, embedder: Embedder, **overrides: object) -> Assistant:
+    settings = bot.settings.model_copy(update=overrides)
+    return Assistant(settings, embedder=embedder)
+
+
+@pytest.fixture(scope="module")
+def llama_server() -> Iterator[str]:
+    """`python -m llama_cpp.server` serving the bundled GGUF on a free loopback port."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(bundled_gguf()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--model_alias",
+            "smollm2",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/models", timeout=2).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("llama_cpp.server did not start") from None
+                time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_local_generator_answers_with_valid_citations(bot: Assistant) -> None:
+    answer = bot.ask("When did Crew-12 dock with the ISS?", generator="local")
+    assert answer.generator in {"local", "local->extractive"}
+    assert "February 14" in answer.text
+    _assert_grounded(answer)
+
+
+def test_local_generator_abstains_on_uncovered_question(bot: Assistant) -> None:
+    answer = bot.ask("Who commanded Crew-13?", generator="local")
+    assert answer.abstained and answer.citations == ()
+
+
+def test_local_stream_yields_only_grounded_text_then_the_answer(bot: Assistant) -> None:
+    items = list(bot.stream("Who leads the Crew-12 mission?", generator="local"))
+    answer = items[-1]
+    assert isinstance(answer, Answer)
+    assert "Jessica Meir" in answer.text
+    _assert_grounded(answer)
+
+
+def test_openai_generator_against_real_llama_cpp_server(bot: Assistant, embedder: Embedder, llama_server: str) -> None:
+    remote = _with_generator(bot, embedder, generator="openai", openai_base_url=llama_server, openai_model="smollm2")
+    answer = remote.ask("Who leads the Crew-12 mission?")
+    assert answer.generator in {"openai", "openai->extractive"}
+    assert not any("cannot be reached" in n for n in answer.notes)
+    assert "Jessica Meir" in answer.text
+    _assert_grounded(answer)
+    streamed = list(remote.stream("When did Crew-12 dock with the ISS?"))
+    assert isinstance(streamed[-1], Answer) and "February 14" in streamed[-1].text
+
+
+def test_unreachable_endpoint_falls_back_and_says_so(bot: Assistant, embedder: Embedder) -> None:
+    down = _with_generator(
+        bot, embedder, generator="openai", openai_base_url=f"http://127.0.0.1:{_free_port()}/v1", llm_timeout_s=5
+    )
+    answer = down.ask("Who leads the Crew-12 mission?")
+    assert answer.generator == "openai->extractive"
+    assert any("cannot be reached" in note for note in answer.notes)
+    assert "Jessica Meir" in answer.text
+
+
+class _SlowHandler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        time.sleep(3)
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_slow_endpoint_times_out_and_falls_back(bot: Assistant, embedder: Embedder) -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SlowHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        slow = _with_generator(
+            bot,
+            embedder,
+            generator="openai",
+            openai_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
+            llm_timeout_s=1,
+        )
+        answer = slow.ask("When did Crew-12 dock with the ISS?")
+        assert any("did not answer within 1 s" in note for note in answer.notes)
+        assert "February 14, 2026" in answer.text
+    finally:
+        server.shutdown()
+
+
+def test_garbage_from_endpoint_is_not_shown(bot: Assistant, embedder: Embedder, tmp_path: Path) -> None:
+    """An endpoint that answers with an invented name: grounding drops it and falls back."""
+
+    class Liar(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = (
+                b'{"id":"x","object":"chat.completion","created":0,"model":"m","choices":[{"index":0,'
+                b'"finish_reason":"stop","message":{"role":"assistant","content":"Buzz Lightyear leads Crew-12 [1]."}}]}'
+            )
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Liar)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        liar = _with_generator(
+            bot, embedder, generator="openai", openai_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1"
+        )
+        answer = liar.ask("Who leads the Crew-12 mission?")
+        assert "Lightyear" not in answer.text
+        assert answer.generator == "openai->extractive" and answer.notes
+        assert "Jessica Meir" in answer.text
+    finally:
+        server.shutdown()
