@@ -61,6 +61,11 @@ class IngestReport:
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
 
 
+def _display_anchor(anchor: str) -> str:
+    """Anchors are lower-cased; mission designators read better as "Crew-12"."""
+    return anchor.capitalize() if re.fullmatch(r"[a-z]+-\d+", anchor) else anchor
+
+
 def clean_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str):
         raise InvalidQuestionError("The question must be text.")
@@ -244,7 +249,7 @@ class Assistant:
             for earlier in reversed(users[:-1]):
                 anchors = question_anchors(earlier)
                 if anchors:
-                    return question, f"{question} ({earlier})"
+                    return question, f"{question} ({' '.join(_display_anchor(a) for a in anchors)})"
         return question, question
 
     def stream(
@@ -286,7 +291,8 @@ class Assistant:
         generator_used = chosen.name
         try:
             if isinstance(chosen, ExtractiveGenerator) or not _incremental:
-                draft = chosen.generate(question, passages)
+                # A follow-up is answered in its condensed form ("And who leads it? (Crew-12)").
+                draft = chosen.generate(query, passages)
                 shown = grounder.add_text(draft.text) if not draft.abstained else []
                 if shown:
                     yield " ".join(shown)
@@ -311,7 +317,7 @@ class Assistant:
             if draft is not None and not notes:
                 reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
                 notes.append(f"The {chosen.name} model's answer {reason}; showing the extractive answer instead.")
-            fallback = ExtractiveGenerator().generate(question, passages)
+            fallback = ExtractiveGenerator().generate(query, passages)
             grounder = Grounder(passages)
             shown = grounder.add_text(fallback.text) if not fallback.abstained else []
             if shown:

@@ -296,7 +296,7 @@ class QuestionInfo:
 
 
 def classify(question: str) -> QuestionType:
-    q = question.strip().lower()
+    q = re.sub(r"^\W*(and|so|but|then|also|ok|okay)\b[\s,]*", "", question.strip().lower())
     if re.match(r"^(who|whom)\s+(is|was)\s+[A-Z]", question.strip()) and not re.search(
         r"\b(the|a|an)\b", q.split(" ", 2)[-1][:12]
     ):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import socket
 import subprocess
 import sys
@@ -157,10 +158,21 @@ def test_garbage_from_endpoint_is_not_shown(bot: Assistant, embedder: Embedder, 
 
     class Liar(http.server.BaseHTTPRequestHandler):
         def do_POST(self) -> None:
-            body = (
-                b'{"id":"x","object":"chat.completion","created":0,"model":"m","choices":[{"index":0,'
-                b'"finish_reason":"stop","message":{"role":"assistant","content":"Buzz Lightyear leads Crew-12 [1]."}}]}'
-            )
+            body = json.dumps(
+                {
+                    "id": "x",
+                    "object": "chat.completion",
+                    "created": 0,
+                    "model": "m",
+                    "choices": [
+                        {
+                            "index": 0,
+                            "finish_reason": "stop",
+                            "message": {"role": "assistant", "content": "Buzz Lightyear leads Crew-12 [1]."},
+                        }
+                    ],
+                }
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
