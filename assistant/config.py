@@ -41,7 +41,8 @@ class Settings(BaseSettings):
     generator: GeneratorName = Field("extractive", description="extractive, local or openai.")
     local_model_path: Path | None = Field(None, description="GGUF file for the local generator.")
     local_threads: int | None = Field(None, description="llama.cpp threads (default: all cores).")
-    max_answer_tokens: int = Field(96, ge=8, le=2048)
+    max_answer_tokens: int = Field(64, ge=8, le=2048)
+    llm_evidence_sentences: int = Field(6, ge=1, le=40, description="Best sentences an LLM sees.")
 
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL")

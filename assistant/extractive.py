@@ -143,6 +143,21 @@ def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRank
     return SentenceRanking(sorted(scored, key=lambda s: s.score, reverse=True), idf)
 
 
+def evidence_passages(question: str, passages: list[Passage], limit: int = 6) -> list[Passage]:
+    """The best ``limit`` sentences of the passages, each as a passage of its own (same chunk id,
+    the sentence's own span), for an LLM: short, precise context means fewer prompt tokens and
+    fewer places to wander off."""
+    from dataclasses import replace
+
+    ranking = score_sentences(analyse(question), passages)
+    out = []
+    for n, sentence in enumerate(ranking.sentences[:limit], start=1):
+        chunk = sentence.passage.chunk
+        piece = replace(chunk, text=sentence.text, start=chunk.start + sentence.start, end=chunk.start + sentence.end)
+        out.append(Passage(n, piece))
+    return out
+
+
 def _typed_candidates(info: QuestionInfo, text: str, published: date | None) -> list[tuple[str, int, int]]:
     """(text, start, end) of mentions of the asked-for type that the question does not already name."""
     question_lower = info.text.lower()

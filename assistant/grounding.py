@@ -124,6 +124,7 @@ class Grounder:
     """Checks draft sentences against the passages and renumbers their citations."""
 
     passages: list[Passage]
+    question_missions: set[str] = field(default_factory=set)
     kept: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
@@ -167,6 +168,10 @@ class Grounder:
             scored = sorted(((_overlap(bare, by_n[n].chunk.text), n) for n in candidates), reverse=True)
             if scored and scored[0][0] >= 0.5:
                 supporting = [n for score, n in scored if score >= 0.5][: max(1, len(cited))]
+        if supporting and self.question_missions:
+            # A claim backed only by sentences about another mission does not answer a question
+            # about this one ("Crew-12's roster" for "who flew on Crew-11").
+            supporting = [n for n in supporting if self._about_asked_mission(bare, by_n[n])]
         if not supporting:
             self.dropped.append(bare)
             return None
@@ -174,6 +179,11 @@ class Grounder:
         shown = _place_markers(bare, markers)
         self.kept.append(shown)
         return shown
+
+    def _about_asked_mission(self, claim: str, passage: Passage) -> bool:
+        quote, _, _ = best_quote(claim, passage)
+        named = set(find_missions(quote)) | set(find_missions(claim))
+        return not named or bool(named & self.question_missions)
 
     def _cite(self, claim: str, passage: Passage) -> int:
         quote, start, end = best_quote(claim, passage)

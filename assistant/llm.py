@@ -38,7 +38,8 @@ def format_passages(passages: list[Passage]) -> str:
     for p in passages:
         dated = f", published {p.chunk.published.isoformat()}" if p.chunk.published else ""
         title = p.chunk.title or p.chunk.file
-        parts.append(f"[{p.n}] ({title}{dated})\n{' '.join(p.chunk.text.split())}")
+        text = " ".join(p.chunk.text.split()).replace("**", "")  # markdown emphasis only invites copying
+        parts.append(f"[{p.n}] ({title}{dated}) {text}")
     return "\n\n".join(parts)
 
 

@@ -18,8 +18,9 @@ from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.embedding import Embedder
+from assistant.entities import find_missions
 from assistant.errors import AssistantError, GeneratorUnavailableError, InvalidQuestionError, UnreadableFileError
-from assistant.extractive import NOT_COVERED, ExtractiveGenerator
+from assistant.extractive import NOT_COVERED, ExtractiveGenerator, evidence_passages
 from assistant.generation import Draft, Generator, Passage, make_generator
 from assistant.grounding import Grounder
 from assistant.ingest import ChunkSettings, chunk_article, discover_files, iter_articles
@@ -285,7 +286,10 @@ class Assistant:
             )
             return
         passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
-        grounder = Grounder(passages)
+        missions = set(find_missions(query))
+        if not isinstance(chosen, ExtractiveGenerator):
+            passages = evidence_passages(query, passages, self.settings.llm_evidence_sentences)
+        grounder = Grounder(passages, question_missions=missions)
         notes: list[str] = []
         draft: Draft | None = None
         generator_used = chosen.name
@@ -317,8 +321,9 @@ class Assistant:
             if draft is not None and not notes:
                 reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
                 notes.append(f"The {chosen.name} model's answer {reason}; showing the extractive answer instead.")
-            fallback = ExtractiveGenerator().generate(query, passages)
-            grounder = Grounder(passages)
+            chunk_passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
+            fallback = ExtractiveGenerator().generate(query, chunk_passages)
+            grounder = Grounder(chunk_passages, question_missions=missions)
             shown = grounder.add_text(fallback.text) if not fallback.abstained else []
             if shown:
                 yield ("\n\n" if _incremental else "") + " ".join(shown)
