@@ -68,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
         "plus openai when an endpoint is configured)",
     )
     evaluate.add_argument("--no-baseline", action="store_true", help="skip the naive LlamaIndex baseline")
+    evaluate.add_argument(
+        "--baseline-questions",
+        type=int,
+        default=30,
+        help="run the slow naive baseline on this many questions, every type in proportion (0 = all; "
+        "default 30 keeps the whole eval under 10 minutes on 2 cores)",
+    )
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     return parser
 

@@ -322,7 +322,6 @@ NOT_NAME_WORDS = {
     "dragon",
     "falcon",
     "nine",
-    "endeavour",
     "capsule",
     "launch",
     "complex",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.entities import (
+    NOT_NAME_WORDS,
     DateMention,
     find_dates,
     find_missions,
@@ -272,6 +273,13 @@ def _counted_bonus(info: QuestionInfo, sentence: ScoredSentence, end: int) -> fl
     return 2.0 if info.counted and any(stem(w) in info.counted for w in following) else 0.0
 
 
+def _new_proper_nouns(question: str, sentence: str) -> list[str]:
+    """Capitalised words of the sentence (not its first) that the question does not contain."""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", question)}
+    words = re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b", sentence.strip().lstrip("*#- "))
+    return [w for w in words if w.lower() not in asked and w.lower() not in NOT_NAME_WORDS]
+
+
 def _kind_bonus(info: QuestionInfo, sentence: ScoredSentence) -> float:
     """Prefer the asked-for kind of date: a weekday for "which day", a clock time for "what time"."""
     if info.qtype != "date" or not (info.wants_weekday or info.wants_time):
@@ -303,6 +311,9 @@ class ExtractiveGenerator:
             # by these articles: say so rather than hand back a loosely related sentence.
             return self._typed_answer(info, ranking) or Draft(NOT_COVERED, abstained=True)
         relevant = [s for s in ranking.sentences[:12] if not info.focus or info.focus & set(s.terms)]
+        if info.asks_name:
+            # "What is the name of ..." wants a proper name the question does not already contain.
+            relevant = [s for s in relevant if _new_proper_nouns(info.text, s.text)]
         if not relevant:
             return Draft(NOT_COVERED, abstained=True)
         best = relevant[0]

@@ -292,6 +292,7 @@ class QuestionInfo:
     focus: set[str]  # the terms that say what is asked, minus generic ones, with synonyms
     wants_time: bool = False
     wants_weekday: bool = False
+    asks_name: bool = False
     counted: set[str] = field(default_factory=set)  # "how many astronauts" -> {"astronaut"}
 
 
@@ -333,6 +334,13 @@ def analyse(question: str) -> QuestionInfo:
         wants_time=bool(re.search(r"\bwhat\s+time\b|\bat\s+what\s+time\b", question.lower())),
         wants_weekday=bool(re.search(r"\bday\s+of\s+the\s+week\b|\bweekday\b", question.lower())),
         counted=_counted_terms(question),
+        asks_name=bool(
+            re.search(
+                r"\b(what|which)\s+(is|was)\s+the\s+name\b|\bwhat\s+(is|was)\s+\w+(\s+\w+)?\s+called\b|"
+                r"\bname\s+of\s+the\b",
+                question.lower(),
+            )
+        ),
     )
 
 
