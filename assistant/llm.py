@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
 from collections.abc import Iterator
 from functools import cached_property
@@ -38,7 +39,8 @@ def format_passages(passages: list[Passage]) -> str:
     for p in passages:
         dated = f", published {p.chunk.published.isoformat()}" if p.chunk.published else ""
         title = p.chunk.title or p.chunk.file
-        text = " ".join(p.chunk.text.split()).replace("**", "")  # markdown emphasis only invites copying
+        # Markdown emphasis and links only invite the model to copy them.
+        text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", " ".join(p.chunk.text.split())).replace("**", "")
         parts.append(f"[{p.n}] ({title}{dated}) {text}")
     return "\n\n".join(parts)
 

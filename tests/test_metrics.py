@@ -52,6 +52,8 @@ def test_person_by_name_or_alias_but_not_another() -> None:
     assert score_answer(g, "Commander Meir leads.", False, 1).correct
     assert not score_answer(g, "Jack Hathaway [1].", False, 1).correct
     assert not score_answer(g, "Jessica Meir", True, 0).correct  # abstained
+    assert not score_answer(g, "Jessica Meir, Jack Hathaway, Sophie Adenot and Andrey Fedyaev [1].", False, 1).correct
+    assert not score_answer(g, "Elon Musk said Jessica Meir would fly.", False, 1).correct
 
 
 def test_people_precision_recall() -> None:

@@ -53,6 +53,21 @@ def person_matches(text: str, name: str, aliases: list[str]) -> bool:
     return any(contains_phrase(text, candidate) for candidate in [name, *aliases])
 
 
+MAX_NAMES_IN_PERSON_ANSWER = 2
+
+
+def person_answer_matches(text: str, name: str, aliases: list[str]) -> bool:
+    """The gold person is named, is the first person the answer names, and the answer does not
+    hedge by listing a whole roster (more than ``MAX_NAMES_IN_PERSON_ANSWER`` people)."""
+    if not person_matches(text, name, aliases):
+        return False
+    named = list(dict.fromkeys(p.text for p in find_people(text)))
+    if not named:
+        return True  # named only by surname or alias ("Meir")
+    first_ok = same_person(named[0], name) or any(same_person(named[0], a) for a in aliases)
+    return first_ok and len(named) <= MAX_NAMES_IN_PERSON_ANSWER
+
+
 def people_scores(text: str, gold_names: list[str], aliases: list[str]) -> tuple[float, float, float]:
     """(precision, recall, F1) of the names in ``text`` against the gold roster."""
     found_gold = [g for g in gold_names if person_matches(text, g, [a for a in aliases if same_person(a, g)])]
@@ -93,8 +108,10 @@ class AnswerScore:
 
 def answer_contains(gold: GoldQuestion, text: str) -> bool:
     """Does ``text`` (an answer or a quoted sentence) contain the gold answer?"""
-    if gold.type in {"person", "text"}:
+    if gold.type == "text":
         return person_matches(text, str(gold.answer), gold.aliases)
+    if gold.type == "person":
+        return person_answer_matches(text, str(gold.answer), gold.aliases)
     if gold.type == "people":
         assert isinstance(gold.answer, list)
         return people_scores(text, gold.answer, gold.aliases)[1] > 0
