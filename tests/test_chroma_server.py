@@ -1,0 +1,88 @@
+"""The same assistant against a real `chroma run` server on 127.0.0.1 (HttpClient), surviving a restart."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.embedding import Embedder
+from tests.conftest import ARTICLES
+
+pytestmark = pytest.mark.slow
+CHROMA = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "chroma"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
+    executable = str(CHROMA) if CHROMA.exists() else "chroma"
+    process = subprocess.Popen(
+        [executable, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).read()
+            return process
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("chroma run did not start") from None
+            time.sleep(0.3)
+
+
+class ChromaServer:
+    def __init__(self, data: Path) -> None:
+        self.data = data
+        self.port = _free_port()
+        self.process = _start(data, self.port)
+
+    def restart(self) -> None:
+        self.stop()
+        self.process = _start(self.data, self.port)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[ChromaServer]:
+    server = ChromaServer(tmp_path / "server-data")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_ingest_and_answer_through_a_chroma_server(
+    chroma_server: ChromaServer, embedder: Embedder, tmp_path: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path / "unused", chroma_host="127.0.0.1", chroma_port=chroma_server.port)
+    bot = Assistant(settings, embedder=embedder)
+    report = bot.ingest(ARTICLES, progress=False)
+    assert len(report.added) == 5
+    assert not (tmp_path / "unused").exists()  # nothing embedded was written locally
+    assert "February 14, 2026" in bot.ask("When did Crew-12 dock with the ISS?").text
+
+    # Another client sees the same data, its BM25 index built from the server's chunks.
+    other = Assistant(settings, embedder=embedder)
+    assert other.ask("Who leads the Crew-12 mission?").short_answer == "Jessica Meir"
+    assert other.ingest(ARTICLES, progress=False).chunks_written == 0
+
+    # The data survives a server restart; a fresh client answers from it.
+    chroma_server.restart()
+    after = Assistant(settings, embedder=embedder)
+    assert after.ask("Who leads the Crew-12 mission?").short_answer == "Jessica Meir"
