@@ -290,5 +290,5 @@ def iter_articles(paths: Iterable[Path], max_bytes: int) -> Iterator[Article | U
         try:
             yield read_article(path, max_bytes)
         except UnreadableFileError as err:
-            log.warning("rejected %s: %s", path, err)
+            log.info("rejected %s: %s", path, err)
             yield err

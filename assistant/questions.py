@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
-from assistant.entities import find_people
+from assistant.entities import MONTHS, WEEKDAYS, find_people
 
 QuestionType = Literal["person", "people", "date", "number", "text"]
 
@@ -229,27 +229,7 @@ def narrowing_terms(question: str) -> set[str]:
     return set(weighted_terms(picked)) if picked else set()
 
 
-MONTH_WORDS = {
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-}
+MONTH_WORDS = set(MONTHS) | set(WEEKDAYS)  # capitalised, but they narrow nothing
 
 
 def term_groups(terms: list[str]) -> list[dict[str, float]]:
