@@ -55,7 +55,7 @@ class Embedder:
         """The underlying llama-index embedding (for llama-index components such as the baseline)."""
         return self._model
 
-    @property
+    @cached_property
     def dimension(self) -> int:
         return len(self.embed_query("dimension probe"))
 

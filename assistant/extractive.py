@@ -100,7 +100,7 @@ def score_sentences(info: QuestionInfo, passages: list[Passage]) -> SentenceRank
     idf = {t: math.log(1 + n / df) for t, df in doc_freq.items()}
     groups = term_groups(info.terms)
     # A question that names someone is about them: sentences naming them come first.
-    asked_surnames = {p.surname.lower() for p in find_people(info.text)}
+    asked_surnames = {name.split()[-1].lower() for name in info.people}
     question_missions = set(find_missions(info.text))
     # A sentence rarely repeats the mission name; its article does. Missions per file, from all
     # retrieved passages of that file.
@@ -166,8 +166,7 @@ def _typed_candidates(info: QuestionInfo, text: str, published: date | None) -> 
         return [
             (p.text, p.start, p.end)
             for p in find_people(text)
-            if not any(same_person(p.text, q.text) for q in find_people(info.text))
-            and p.surname.lower() not in question_lower
+            if not any(same_person(p.text, asked) for asked in info.people) and p.surname.lower() not in question_lower
         ]
     if info.qtype == "date":
         mentions = [d for d in find_dates(text, published) if d.kind != "relative"]

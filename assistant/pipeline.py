@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from tqdm import tqdm
 from assistant.config import Settings
 from assistant.embedding import Embedder
 from assistant.entities import find_missions
-from assistant.errors import AssistantError, GeneratorUnavailableError, InvalidQuestionError, UnreadableFileError
+from assistant.errors import GeneratorUnavailableError, InvalidQuestionError, UnreadableFileError
 from assistant.extractive import NOT_COVERED, ExtractiveGenerator, evidence_passages
 from assistant.generation import Draft, Generator, Passage, make_generator
 from assistant.grounding import Grounder
@@ -357,23 +357,8 @@ class Assistant:
         if not grounder.kept:
             return False
         from assistant.extractive import _typed_candidates
-        from assistant.questions import analyse as analyse_question
 
-        info = analyse_question(question)
+        info = analyse(question)
         if info.qtype == "text":
             return True
         return bool(_typed_candidates(info, grounder.text, None))
-
-
-def ask_many(bot: Assistant, questions: Iterable[str], generator: str | None = None) -> list[Answer | AssistantError]:
-    """Answer several questions, keeping going past per-question errors."""
-    out: list[Answer | AssistantError] = []
-    for question in questions:
-        try:
-            out.append(bot.ask(question, generator=generator))
-        except AssistantError as err:
-            out.append(err)
-    return out
-
-
-__all__ = ["Assistant", "IngestReport", "analyse", "ask_many"]

@@ -276,6 +276,7 @@ class QuestionInfo:
     wants_weekday: bool = False
     asks_name: bool = False
     counted: set[str] = field(default_factory=set)  # "how many astronauts" -> {"astronaut"}
+    people: tuple[str, ...] = ()  # names the question itself mentions
 
 
 def classify(question: str) -> QuestionType:
@@ -310,6 +311,7 @@ def analyse(question: str) -> QuestionInfo:
     qtype = classify(question)
     focus_raw = [t for t in terms if t not in GENERIC_TERMS and not re.search(r"\d", t)]
     return QuestionInfo(
+        people=tuple(p.text for p in find_people(question)),
         text=question,
         qtype=qtype,
         terms=terms,

@@ -221,6 +221,10 @@ class HybridRetriever:
 
     def bm25(self, question: str, k: int) -> list[ScoredChunk]:
         self.refresh()
+        return self._bm25_hits(question, k)
+
+    def _bm25_hits(self, question: str, k: int) -> list[ScoredChunk]:
+        """BM25 over the index as last refreshed (callers refresh first)."""
         if self._bm25 is None:
             return []
         retriever = self._bm25
@@ -241,8 +245,9 @@ class HybridRetriever:
     # -- fused ------------------------------------------------------------------------------
     def retrieve(self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused") -> RetrievalResult:
         k = top_k or self.top_k
+        self.refresh()  # one revision check per question: BM25 and the vocabulary below use it
         dense_hits = self.dense(question, self.candidates) if mode in {"dense", "fused"} else []
-        bm25_hits = self.bm25(question, self.candidates) if mode in {"bm25", "fused"} else []
+        bm25_hits = self._bm25_hits(question, self.candidates) if mode in {"bm25", "fused"} else []
         if mode == "dense":
             ranked = dense_hits
         elif mode == "bm25":
@@ -262,7 +267,6 @@ class HybridRetriever:
         best_dense = max((h.dense for h in dense_hits if h.dense is not None), default=None)
         if not kept or (best_dense is not None and best_dense < self.min_dense_score):
             return RetrievalResult([], False, "no passage is close enough to the question", dense_hits, bm25_hits)
-        self.refresh()
         missing = missing_anchors(question, [h.chunk for h in kept], self._vocabulary)
         if missing:
             reason = "the articles never mention " + ", ".join(missing)

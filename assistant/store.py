@@ -135,7 +135,7 @@ class ChromaStore:
         try:
             names = [getattr(c, "name", c) for c in self._connect().list_collections()]
         except StoreUnavailableError:
-            raise
+            raise  # from _connect, already one sentence
         except Exception as err:
             raise StoreUnavailableError(f"Cannot list collections at {self.location}.") from err
         return self.collection_name in names
