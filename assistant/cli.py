@@ -1,4 +1,4 @@
-"""`assistant ingest|ask|documents|delete|eval`: the command line. Display only; the work is in Assistant."""
+"""`assistant ingest|ask|documents|delete|serve|eval`: the command line. Display only; the work is in Assistant."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ settings (environment, or a .env file; flags override them):
   ASSISTANT_OPENAI_MODEL     model name at that endpoint; key from OPENAI_API_KEY
   ASSISTANT_TOP_K            passages handed to the generator (default 5)
   ASSISTANT_LLM_TIMEOUT_S    give up on the LLM after this many seconds (default 30)
+  ASSISTANT_API_KEY          bearer key required by /v1 when set (`serve`)
+  ASSISTANT_UI_USERNAME/ASSISTANT_UI_PASSWORD  login for the web page (`serve`)
 """
 
 
@@ -56,6 +58,15 @@ def _parser() -> argparse.ArgumentParser:
     delete = sub.add_parser("delete", help="remove one article from the index")
     delete.add_argument("file", help="file name as listed by `assistant documents`")
 
+    serve = sub.add_parser("serve", help="web page at / and OpenAI-compatible API at /v1 (one process)")
+    serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 7860)")
+    serve.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="serve beyond loopback without an API key and page password (not recommended)",
+    )
+
     evaluate = sub.add_parser("eval", help="score answers against gold questions and write a report")
     evaluate.add_argument("--gold", type=Path, default=Path("eval/gold/gold.jsonl"), help="gold questions (JSONL)")
     evaluate.add_argument("--corpus", type=Path, default=Path("index/articles"), help="folder of the articles")
@@ -86,6 +97,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         ("chroma_host", "chroma_host"),
         ("chroma_port", "chroma_port"),
         ("collection", "collection"),
+        ("host", "host"),
+        ("port", "port"),
     ):
         value = getattr(args, flag, None)
         if value is not None:
@@ -139,6 +152,11 @@ def run(argv: list[str] | None = None) -> int:
             from assistant.evaluation.harness import run_eval_cli
 
             return run_eval_cli(args, settings)
+        if args.command == "serve":
+            from assistant.server import serve
+
+            serve(settings, allow_unauthenticated=args.allow_unauthenticated)
+            return 0
         from assistant.pipeline import Assistant
 
         bot = Assistant(settings)

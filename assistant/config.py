@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 GeneratorName = Literal["extractive", "local", "openai"]
@@ -55,3 +55,16 @@ class Settings(BaseSettings):
 
     max_question_chars: int = Field(2000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are rejected at ingest.")
+
+    # `assistant serve`: the page at / and the OpenAI-compatible API under /v1, in one process.
+    host: str = Field("127.0.0.1", description="Interface to bind; loopback unless told otherwise.")
+    port: int = Field(7860, ge=0, le=65535)
+    api_key: SecretStr | None = Field(None, description="Bearer key required by /v1 when set.")
+    ui_username: str | None = Field(None, description="Login for the web page (with ui_password).")
+    ui_password: SecretStr | None = Field(None)
+    max_request_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON body /v1 accepts.")
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where files uploaded through the page or the API are kept (the index cites them)."""
+        return self.data_dir / "uploads"

@@ -28,6 +28,7 @@ from assistant.llm import looks_like_abstention
 from assistant.questions import analyse
 from assistant.rerank import rerank
 from assistant.retrieval import HybridRetriever, RetrievalMode, RetrievalResult
+from assistant.sentences import is_false_break
 from assistant.store import ChromaStore, FileRecord, IndexSpec
 from assistant.types import Answer, Article, Chunk, Timings
 
@@ -60,6 +61,21 @@ class IngestReport:
         if self.errors:
             parts.append(f"{len(self.errors)} rejected")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def _sentence_break(buffer: str) -> int | None:
+    """Where the first finished sentence of streamed text ends, or None while it may go on.
+
+    A period is a break only once the next word has fully arrived: "3:15 p.m." followed by "E"
+    could still become "p.m. EST", which does not end the sentence.
+    """
+    for match in _SENTENCE_DONE.finditer(buffer):
+        next_word = re.match(r"\S+(?=\s)", buffer[match.end() :])
+        if next_word is None:
+            return None
+        if not is_false_break(buffer, match.start(), next_word.group()):
+            return match.end()
+    return None
 
 
 def _display_anchor(anchor: str) -> str:
@@ -201,6 +217,14 @@ class Assistant:
             self.store.delete_files([file])
         return exists
 
+    def warm_up(self) -> None:
+        """Load the embedding model, the configured generator and BM25 now, not on the first question."""
+        self.embedder.embed_query("warm up")
+        self.generator()
+        if self.store.exists():
+            self._open(create=False)
+            self.retriever.refresh()
+
     # -- answering --------------------------------------------------------------------------
     def generator(self, name: str | None = None) -> Generator:
         name = name or self.settings.generator
@@ -229,13 +253,30 @@ class Assistant:
         self, messages: Sequence[dict[str, str]], *, generator: str | None = None, top_k: int | None = None
     ) -> Answer:
         """Answer the last user turn; earlier user turns supply what a follow-up leaves out."""
-        question, retrieval_query = self._condense(messages)
         answer: Answer | None = None
-        for item in self.stream(question, generator=generator, top_k=top_k, _incremental=False, _query=retrieval_query):
+        for item in self.stream_chat(messages, generator=generator, top_k=top_k, _incremental=False):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
         return answer
+
+    def stream_chat(
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        generator: str | None = None,
+        top_k: int | None = None,
+        _incremental: bool = True,
+    ) -> Iterator[str | Answer]:
+        """``stream`` for a conversation: the last user turn, condensed with the earlier ones."""
+        question, retrieval_query = self._condense(messages)
+        yield from self.stream(
+            question,
+            generator=generator,
+            top_k=top_k,
+            _incremental=_incremental,
+            _query=retrieval_query if retrieval_query != question else None,
+        )
 
     def _condense(self, messages: Sequence[dict[str, str]]) -> tuple[str, str]:
         users = [m.get("content", "") for m in messages if m.get("role") == "user"]
@@ -304,8 +345,8 @@ class Assistant:
                 buffer = ""
                 for piece in chosen.stream(question, passages):
                     buffer += piece
-                    while (match := _SENTENCE_DONE.search(buffer)) is not None:
-                        sentence, buffer = buffer[: match.end()], buffer[match.end() :]
+                    while (cut := _sentence_break(buffer)) is not None:
+                        sentence, buffer = buffer[:cut], buffer[cut:]
                         for shown_piece in grounder.add_text(sentence):
                             yield shown_piece + " "
                 for shown_piece in grounder.add_text(buffer):

@@ -106,7 +106,7 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _is_false_break(block: str, punct_at: int, next_word: str) -> bool:
+def is_false_break(block: str, punct_at: int, next_word: str) -> bool:
     """True when the period at ``punct_at`` ends an abbreviation rather than a sentence."""
     if block[punct_at] != ".":
         return False
@@ -135,7 +135,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         cursor = 0
         for match in _SENTENCE_END.finditer(block):
             next_word = block[match.end() :].split(maxsplit=1)[0] if block[match.end() :].strip() else ""
-            if _is_false_break(block, match.start(), next_word):
+            if is_false_break(block, match.start(), next_word):
                 continue
             _append(sentences, text, block_start + cursor, block_start + match.end())
             cursor = match.end()

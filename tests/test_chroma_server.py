@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import urllib.request
@@ -13,16 +12,10 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.embedding import Embedder
-from tests.conftest import ARTICLES
+from tests.conftest import ARTICLES, free_port
 
 pytestmark = pytest.mark.slow
 CHROMA = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "chroma"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
@@ -46,7 +39,7 @@ def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
 class ChromaServer:
     def __init__(self, data: Path) -> None:
         self.data = data
-        self.port = _free_port()
+        self.port = free_port()
         self.process = _start(data, self.port)
 
     def restart(self) -> None:
