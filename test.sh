@@ -5,6 +5,6 @@ cd "$(dirname "$0")"
 scripts/setup.sh
 scripts/setup_chromium.sh
 . .venv/bin/activate
-ruff check assistant tests
+ruff check assistant tests eval
 mypy
 pytest "$@"

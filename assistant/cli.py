@@ -87,6 +87,31 @@ def _parser() -> argparse.ArgumentParser:
         "default 30 keeps the whole eval under 10 minutes on 2 cores)",
     )
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
+
+    bench = sub.add_parser("bench", help="ingest speed vs raw embedding, query latency, memory and disk at one size")
+    bench.add_argument("--articles", type=int, default=100, help="benchmark-corpus articles beside the shipped five")
+    bench.add_argument("--json", type=Path, help="write the results here")
+    bench.add_argument(
+        "--corpus",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "news_articles.jsonl.gz",
+        help="benchmark corpus (JSONL or JSONL.gz with id, title, date, url, text)",
+    )
+    bench.add_argument("--backend", choices=("torch", "onnx", "onnx-int8"), help="embedding backend")
+    bench.add_argument("--questions", type=int, default=20, help="gold questions timed per measurement")
+    bench.add_argument(
+        "--llm-questions", type=int, default=8, help="of those, how many the local model and the naive pipeline answer"
+    )
+    bench.add_argument(
+        "--generator", action="append", choices=GENERATOR_NAMES, help="generators to time (default extractive, local)"
+    )
+    bench.add_argument("--no-naive", action="store_true", help="skip the naive LlamaIndex pipeline")
+    bench.add_argument("--slices", type=int, default=10, help="ingest / raw-encode interleaving slices")
+    bench.add_argument(
+        "--raw-fraction", type=float, default=1.0, help="share of each slice's chunks the raw encode times"
+    )
+    bench.add_argument("--workdir", type=Path, help="where the bench index is built (default: a temp dir)")
+    bench.add_argument("--keep", action="store_true", help="keep the workdir afterwards")
     return parser
 
 
@@ -152,6 +177,10 @@ def run(argv: list[str] | None = None) -> int:
             from assistant.evaluation.harness import run_eval_cli
 
             return run_eval_cli(args, settings)
+        if args.command == "bench":
+            from assistant.bench import run_bench_cli
+
+            return run_bench_cli(args, settings)
         if args.command == "serve":
             from assistant.server import serve
 

@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 GeneratorName = Literal["extractive", "local", "openai"]
 GENERATOR_NAMES: tuple[GeneratorName, ...] = ("extractive", "local", "openai")
+EmbedBackend = Literal["torch", "onnx", "onnx-int8"]
+EMBED_BACKENDS: tuple[EmbedBackend, ...] = ("torch", "onnx", "onnx-int8")
 
 
 class Settings(BaseSettings):
@@ -30,6 +32,10 @@ class Settings(BaseSettings):
         "all-MiniLM-L6-v2", description="Embedding model: the bundled all-MiniLM-L6-v2, or a local path."
     )
     embed_batch_size: int = Field(32, ge=1)
+    embed_backend: EmbedBackend = Field(
+        "torch",
+        description="torch, onnx or onnx-int8 (ONNX Runtime; exported locally into <data dir>/embed_cache).",
+    )
     chunk_size: int = Field(160, ge=32, description="Chunk size in tokens.")
     chunk_overlap: int = Field(32, ge=0)
 

@@ -27,6 +27,7 @@ from assistant.entities import (
     same_person,
 )
 from assistant.generation import Draft, Passage
+from assistant.injection import looks_like_instruction
 from assistant.questions import (
     GENERIC_TERMS,
     QuestionInfo,
@@ -60,13 +61,16 @@ class Span:
 
 
 def sentences_of(passages: list[Passage]) -> list[tuple[Passage, str, int, int]]:
-    """Sentences of all passages, each once (overlapping chunks repeat sentences)."""
+    """Sentences of all passages, each once (overlapping chunks repeat sentences).
+
+    Sentences addressed to an AI ("ignore previous instructions ...") are never evidence.
+    """
     seen: set[tuple[str, int]] = set()
     out = []
     for passage in passages:
         for sentence in split_sentences(passage.chunk.text):
             key = (passage.chunk.file, passage.chunk.start + sentence.start)
-            if key in seen:
+            if key in seen or looks_like_instruction(sentence.text):
                 continue
             seen.add(key)
             out.append((passage, sentence.text, sentence.start, sentence.end))
@@ -279,7 +283,7 @@ def _new_proper_nouns(question: str, sentence: str) -> list[str]:
     return [w for w in words if w.lower() not in asked and w.lower() not in NOT_NAME_WORDS]
 
 
-def _kind_bonus(info: QuestionInfo, sentence: ScoredSentence) -> float:
+def kind_bonus(info: QuestionInfo, sentence: ScoredSentence) -> float:
     """Prefer the asked-for kind of date: a weekday for "which day", a clock time for "what time"."""
     if info.qtype != "date" or not (info.wants_weekday or info.wants_time):
         return 0.0
@@ -331,7 +335,7 @@ class ExtractiveGenerator:
             closeness = max(
                 _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2]) for m in mentions
             )
-            options.append((sentence.score + closeness + _kind_bonus(info, sentence), sentence, mentions))
+            options.append((sentence.score + closeness + kind_bonus(info, sentence), sentence, mentions))
         if not options:
             return None
         _, sentence, mentions = max(options, key=lambda o: o[0])

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from assistant.entities import find_dates, find_missions, find_numbers, find_people
 from assistant.generation import Passage
+from assistant.injection import looks_like_instruction, mask_instructions
 from assistant.questions import content_terms
 from assistant.sentences import split_sentences
 from assistant.types import Citation
@@ -104,11 +106,20 @@ def _overlap(sentence: str, passage_text: str) -> float:
     return len(terms & set(content_terms(passage_text))) / len(terms)
 
 
+@lru_cache(maxsize=4096)
+def evidence_text(chunk_text: str) -> str:
+    """The chunk with sentences addressed to an AI blanked out: they support no claim."""
+    spans = [(s.start, s.end) for s in split_sentences(chunk_text) if looks_like_instruction(s.text)]
+    return mask_instructions(chunk_text, spans)
+
+
 def best_quote(claim_sentence: str, passage: Passage) -> tuple[str, int, int]:
     """The passage sentence that supports the claim best, with offsets in the source file."""
     claims = extract_claims(claim_sentence)
     best: tuple[float, str, int, int] | None = None
     for sentence in split_sentences(passage.chunk.text):
+        if looks_like_instruction(sentence.text):
+            continue
         unsupported = unsupported_claims(claims, sentence.text, passage.chunk.published)
         covered = -len(unsupported) if not claims.empty else 0
         score = covered * 10 + _overlap(claim_sentence, sentence.text)
@@ -156,16 +167,16 @@ class Grounder:
         if not claims.empty:
             # Every claim must be found in the cited passages taken together.
             for n in candidates:
-                if not unsupported_claims(claims, by_n[n].chunk.text, by_n[n].chunk.published):
+                if not unsupported_claims(claims, evidence_text(by_n[n].chunk.text), by_n[n].chunk.published):
                     supporting.append(n)
                     if not cited:
                         break
             if not supporting and cited:
-                joined = " ".join(by_n[n].chunk.text for n in cited)
+                joined = " ".join(evidence_text(by_n[n].chunk.text) for n in cited)
                 if not unsupported_claims(claims, joined, by_n[cited[0]].chunk.published):
                     supporting = cited
         else:
-            scored = sorted(((_overlap(bare, by_n[n].chunk.text), n) for n in candidates), reverse=True)
+            scored = sorted(((_overlap(bare, evidence_text(by_n[n].chunk.text)), n) for n in candidates), reverse=True)
             if scored and scored[0][0] >= 0.5:
                 supporting = [n for score, n in scored if score >= 0.5][: max(1, len(cited))]
         if supporting and self.question_missions:

@@ -26,7 +26,7 @@ from assistant.grounding import Grounder
 from assistant.ingest import ChunkSettings, chunk_article, discover_files, iter_articles
 from assistant.llm import looks_like_abstention
 from assistant.questions import analyse
-from assistant.rerank import rerank
+from assistant.rerank import pool_size, rerank
 from assistant.retrieval import HybridRetriever, RetrievalMode, RetrievalResult
 from assistant.sentences import is_false_break
 from assistant.store import ChromaStore, FileRecord, IndexSpec
@@ -61,6 +61,16 @@ class IngestReport:
         if self.errors:
             parts.append(f"{len(self.errors)} rejected")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+
+def _final_answer(items: Iterator[str | Answer]) -> Answer:
+    """The ``Answer`` a stream ends with (the text pieces before it are dropped)."""
+    answer = None
+    for item in items:
+        if isinstance(item, Answer):
+            answer = item
+    assert answer is not None, "a stream always ends with its Answer"
+    return answer
 
 
 def _sentence_break(buffer: str) -> int | None:
@@ -106,7 +116,12 @@ class Assistant:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model, settings.embed_batch_size)
+        self.embedder = embedder or Embedder(
+            settings.embed_model,
+            settings.embed_batch_size,
+            backend=settings.embed_backend,
+            cache_dir=settings.data_dir / "embed_cache",
+        )
         self.store = ChromaStore(
             settings.collection,
             data_dir=settings.data_dir,
@@ -132,6 +147,7 @@ class Assistant:
             embed_dim=self.embedder.dimension,
             chunk_size=self.settings.chunk_size,
             chunk_overlap=self.settings.chunk_overlap,
+            embed_backend=self.embedder.backend,
         )
 
     def _open(self, create: bool) -> None:
@@ -232,33 +248,25 @@ class Assistant:
             self._generators[name] = make_generator(name, self.settings)
         return self._generators[name]
 
-    def retrieve(self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused") -> RetrievalResult:
+    def retrieve(
+        self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused", per_file: int | None = None
+    ) -> RetrievalResult:
         self._open(create=False)
         if self.store.count() == 0:
             from assistant.errors import IndexMissingError
 
             raise IndexMissingError("The index is empty; run `assistant ingest PATH` first.")
-        return self.retriever.retrieve(question, top_k=top_k, mode=mode)
+        return self.retriever.retrieve(question, top_k=top_k, mode=mode, per_file=per_file)
 
     def ask(self, question: str, *, generator: str | None = None, top_k: int | None = None) -> Answer:
         """Answer one question with citations; abstains when the articles do not cover it."""
-        answer: Answer | None = None
-        for item in self.stream(question, generator=generator, top_k=top_k, _incremental=False):
-            if isinstance(item, Answer):
-                answer = item
-        assert answer is not None
-        return answer
+        return _final_answer(self.stream(question, generator=generator, top_k=top_k, _incremental=False))
 
     def chat(
         self, messages: Sequence[dict[str, str]], *, generator: str | None = None, top_k: int | None = None
     ) -> Answer:
         """Answer the last user turn; earlier user turns supply what a follow-up leaves out."""
-        answer: Answer | None = None
-        for item in self.stream_chat(messages, generator=generator, top_k=top_k, _incremental=False):
-            if isinstance(item, Answer):
-                answer = item
-        assert answer is not None
-        return answer
+        return _final_answer(self.stream_chat(messages, generator=generator, top_k=top_k, _incremental=False))
 
     def stream_chat(
         self,
@@ -308,9 +316,12 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars)
         query = clean_question(_query, self.settings.max_question_chars * 2) if _query else question
         k = top_k or self.settings.top_k
-        retrieval = self.retrieve(query, top_k=max(k * 3, 12))
+        # A wide pool, two chunks per article more than the final cap, so the sentence rerank can
+        # reach an article's answering chunk even when fusion ranked that article's other chunks higher.
+        per_file = self.retriever.per_file
+        retrieval = self.retrieve(query, top_k=pool_size(k), per_file=per_file * 2)
         if retrieval.relevant:
-            retrieval = replace(retrieval, chunks=rerank(query, retrieval.chunks, k))
+            retrieval = replace(retrieval, chunks=rerank(query, retrieval.chunks, k, per_file=per_file))
         retrieved_at = time.perf_counter()
         chosen = self.generator(generator)
         if not retrieval.relevant:

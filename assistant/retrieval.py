@@ -243,7 +243,9 @@ class HybridRetriever:
         return [ScoredChunk(c, s, dense=s, bm25=None) for c, s in self.store.query(vector, k)]
 
     # -- fused ------------------------------------------------------------------------------
-    def retrieve(self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused") -> RetrievalResult:
+    def retrieve(
+        self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused", per_file: int | None = None
+    ) -> RetrievalResult:
         k = top_k or self.top_k
         self.refresh()  # one revision check per question: BM25 and the vocabulary below use it
         dense_hits = self.dense(question, self.candidates) if mode in {"dense", "fused"} else []
@@ -263,7 +265,7 @@ class HybridRetriever:
             for h in ranked
             if h.dense is None or h.dense >= self.min_dense_score or (h.bm25 is not None and h.bm25 >= 0.5 * best_bm25)
         ]
-        kept = cap_per_file(above_floor, k, self.per_file)
+        kept = cap_per_file(above_floor, k, per_file or self.per_file)
         best_dense = max((h.dense for h in dense_hits if h.dense is not None), default=None)
         if not kept or (best_dense is not None and best_dense < self.min_dense_score):
             return RetrievalResult([], False, "no passage is close enough to the question", dense_hits, bm25_hits)

@@ -33,6 +33,7 @@ class IndexSpec:
     embed_dim: int
     chunk_size: int
     chunk_overlap: int
+    embed_backend: str = "torch"
 
     def as_metadata(self) -> dict[str, Any]:
         return {
@@ -40,6 +41,7 @@ class IndexSpec:
             "embed_dim": self.embed_dim,
             "chunk_size": self.chunk_size,
             "chunk_overlap": self.chunk_overlap,
+            "embed_backend": self.embed_backend,
             "schema": SCHEMA_VERSION,
         }
 
@@ -161,7 +163,8 @@ class ChromaStore:
             raise
         except Exception as err:
             raise StoreUnavailableError(f"Cannot open collection {self.collection_name!r} at {self.location}.") from err
-        recorded = collection.metadata or {}
+        # Collections from before the backend was recorded were all built with torch.
+        recorded = {"embed_backend": "torch", **(collection.metadata or {})}
         for key, wanted in spec.as_metadata().items():
             if key in recorded and recorded[key] != wanted:
                 raise IndexMismatchError(
@@ -262,6 +265,7 @@ class ChromaStore:
                 metadatas=[_chunk_metadata(article, c) for c in chunks],
             )
         self._bump_revision()
+        log.info("indexed %s: %d chunks", article.file, len(chunks))
 
     def delete_files(self, files: list[str]) -> None:
         for file in files:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -222,8 +223,11 @@ def test_health_and_openapi(server: LoopbackServer) -> None:
     assert {"/v1/chat/completions", "/v1/ingest", "/v1/documents", "/v1/models"} <= set(schema["paths"])
 
 
-def test_api_key_is_required_when_set(tmp_path: Path, embedder: Embedder) -> None:
+def test_api_key_is_required_when_set(tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     keyed = _server(tmp_path, embedder, api_key="s3cret-key")
+    assert "s3cret-key" not in repr(keyed_settings := Settings(api_key="s3cret-key"))  # type: ignore[arg-type]
+    assert "s3cret-key" not in str(keyed_settings.model_dump())
     try:
         url = f"{keyed.url}/v1"
         with pytest.raises(openai.AuthenticationError):
@@ -232,5 +236,28 @@ def test_api_key_is_required_when_set(tmp_path: Path, embedder: Embedder) -> Non
         good = openai.OpenAI(base_url=url, api_key="s3cret-key", max_retries=0)
         assert "Jessica Meir" in (_ask(good, "Who leads the Crew-12 mission?").choices[0].message.content or "")
         assert httpx.get(f"{keyed.url}/health", timeout=30).status_code == 200  # probes need no key
+        assert "s3cret-key" not in caplog.text and "Bearer wrong" not in caplog.text
     finally:
         keyed.stop()
+
+
+def test_oversized_upload_is_refused_before_it_is_read(tmp_path: Path, embedder: Embedder) -> None:
+    small = _server(tmp_path, embedder, max_file_bytes=50_000)
+    try:
+        response = httpx.post(
+            f"{small.url}/v1/ingest", files={"files": ("big.txt", b"Crew news. " * 20_000, "text/plain")}, timeout=60
+        )
+        assert response.status_code == 413 and "larger than" in response.json()["error"]["message"]
+        assert not (tmp_path / "data" / "uploads" / "big.txt").exists()
+        assert not list((tmp_path / "data").glob("staging/*/*"))
+    finally:
+        small.stop()
+
+
+def test_wrong_content_types_get_400(server: LoopbackServer) -> None:
+    text = httpx.post(
+        f"{server.url}/v1/chat/completions", content=b"who leads crew-12?", headers={"content-type": "text/plain"}
+    )
+    assert text.status_code == 400 and "error" in text.json()
+    form = httpx.post(f"{server.url}/v1/chat/completions", data={"messages": "x"}, timeout=30)
+    assert form.status_code == 400

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, Settings
+from assistant import Assistant, Settings, StoreUnavailableError
 from assistant.embedding import Embedder
 from tests.conftest import ARTICLES, free_port
 
@@ -79,3 +79,24 @@ def test_ingest_and_answer_through_a_chroma_server(
     chroma_server.restart()
     after = Assistant(settings, embedder=embedder)
     assert after.ask("Who leads the Crew-12 mission?").short_answer == "Jessica Meir"
+
+    # The client that was connected before the restart: the next question reconnects, or fails
+    # with one clear sentence and the one after it works.
+    try:
+        first = bot.ask("Who leads the Crew-12 mission?")
+    except StoreUnavailableError as err:
+        assert "\n" not in str(err)
+        first = bot.ask("Who leads the Crew-12 mission?")
+    assert first.short_answer == "Jessica Meir"
+
+    # Server down: a clear error, not a hang or a traceback; back up: answers again.
+    chroma_server.stop()
+    with pytest.raises(StoreUnavailableError) as caught:
+        bot.ask("Who leads the Crew-12 mission?")
+    assert "\n" not in str(caught.value)
+    chroma_server.process = _start(chroma_server.data, chroma_server.port)
+    try:
+        again = bot.ask("Who leads the Crew-12 mission?")
+    except StoreUnavailableError:  # one failed reconnect is allowed, as above
+        again = bot.ask("Who leads the Crew-12 mission?")
+    assert again.short_answer == "Jessica Meir"

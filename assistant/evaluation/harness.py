@@ -21,8 +21,8 @@ from assistant.errors import AssistantError, ConfigError
 from assistant.evaluation.gold import GoldQuestion, load_gold
 from assistant.evaluation.metrics import answer_contains, score_answer
 from assistant.pipeline import Assistant
-from assistant.rerank import rerank
-from assistant.retrieval import reciprocal_rank_fusion
+from assistant.rerank import pool_size, rerank
+from assistant.retrieval import cap_per_file, reciprocal_rank_fusion
 from assistant.types import ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ def retrieval_metrics(bot: Assistant, questions: list[GoldQuestion], top_k: int)
         dense = retriever.dense(q.question, retriever.candidates)
         bm25 = retriever.bm25(q.question, retriever.candidates)
         fused = reciprocal_rank_fusion([dense, bm25])
-        reranked = rerank(q.question, fused[: max(top_k * 3, 12)], MAX_K)
+        pool = cap_per_file(fused, pool_size(top_k), retriever.per_file * 2)  # the pipeline's pool
+        reranked = rerank(q.question, pool, MAX_K, per_file=retriever.per_file)
         for mode, hits in zip(RETRIEVAL_MODES, (dense, bm25, fused, reranked), strict=True):
             rankings[mode].append((_file_ranking(hits)[:MAX_K], gold))
     out: dict[str, Any] = {}
