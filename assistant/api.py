@@ -280,7 +280,11 @@ def _sse(
         log.exception("stream failed")
         yield f"data: {json.dumps(error_body('The answer failed; details are in the server log.', 'server_error'))}\n\n"
     finally:
-        events.close() if hasattr(events, "close") else None
+        # A client that leaves mid-stream closes this generator; close the answer's too, so the
+        # service lock it holds is released now rather than when it is garbage-collected.
+        close = getattr(events, "close", None)
+        if close is not None:
+            close()
     yield "data: [DONE]\n\n"
 
 

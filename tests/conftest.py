@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
-import socket
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from assistant import Assistant, Settings
 from assistant.embedding import Embedder
+from assistant.loopback import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "index" / "articles"
@@ -46,10 +49,14 @@ def fresh_bot(tmp_path: Path, embedder: Embedder) -> Iterator[Assistant]:
     yield Assistant(Settings(data_dir=tmp_path / "chroma"), embedder=embedder)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def load_bench_script(name: str) -> ModuleType:
+    """Import ``eval/bench/<name>.py``, which is a script, not part of the package."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "eval" / "bench" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up here
+    spec.loader.exec_module(module)
+    return module
 
 
 class LoopbackServer:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +10,8 @@ import pytest
 
 from assistant import Assistant, Settings, StoreUnavailableError
 from assistant.embedding import Embedder
-from tests.conftest import ARTICLES, free_port
+from assistant.loopback import free_port, wait_until_up
+from tests.conftest import ARTICLES
 
 pytestmark = pytest.mark.slow
 CHROMA = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "chroma"
@@ -25,15 +24,8 @@ def _start(data: Path, port: int) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2).read()
-            return process
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("chroma run did not start") from None
-            time.sleep(0.3)
+    wait_until_up(f"http://127.0.0.1:{port}/api/v2/heartbeat", process, 60, "chroma run")
+    return process
 
 
 class ChromaServer:

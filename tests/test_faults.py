@@ -5,28 +5,17 @@ A CI-sized run of eval/bench/kill_ingest.py (the documented long run: 200 articl
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ARTICLES, ROOT
+from tests.conftest import ARTICLES, load_bench_script
 
 pytestmark = pytest.mark.slow
 
 
-def _kill_ingest():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("kill_ingest", ROOT / "eval" / "bench" / "kill_ingest.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["kill_ingest"] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_sigkilled_ingest_leaves_whole_articles_and_a_rerun_completes(tmp_path: Path) -> None:
-    kill_ingest = _kill_ingest()
+    kill_ingest = load_bench_script("kill_ingest")
     report = kill_ingest.run(
         articles=24, kills=3, source=ARTICLES, seed=3, max_delay_s=4.0, workdir=tmp_path, batch_size=4
     )

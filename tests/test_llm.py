@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,17 +14,11 @@ import pytest
 
 from assistant import Answer, Assistant
 from assistant.embedding import Embedder
-from assistant.llm import bundled_gguf
+from assistant.loopback import free_port, start_llama_server
 from tests.conftest import ARTICLES
 
 pytestmark = pytest.mark.slow
 FILE_TEXT = {p.name: p.read_text(encoding="utf-8") for p in ARTICLES.iterdir()}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _assert_grounded(answer: Answer) -> None:
@@ -46,37 +36,8 @@ def _with_generator(bot: Assistant, embedder: Embedder, **overrides: object) -> 
 @pytest.fixture(scope="module")
 def llama_server() -> Iterator[str]:
     """`python -m llama_cpp.server` serving the bundled GGUF on a free loopback port."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(bundled_gguf()),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--model_alias",
-            "smollm2",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}/v1"
+    process, base = start_llama_server()
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/models", timeout=2).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("llama_cpp.server did not start") from None
-                time.sleep(0.5)
         yield base
     finally:
         process.terminate()
@@ -116,7 +77,7 @@ def test_openai_generator_against_real_llama_cpp_server(bot: Assistant, embedder
 
 def test_unreachable_endpoint_falls_back_and_says_so(bot: Assistant, embedder: Embedder) -> None:
     down = _with_generator(
-        bot, embedder, generator="openai", openai_base_url=f"http://127.0.0.1:{_free_port()}/v1", llm_timeout_s=5
+        bot, embedder, generator="openai", openai_base_url=f"http://127.0.0.1:{free_port()}/v1", llm_timeout_s=5
     )
     answer = down.ask("Who leads the Crew-12 mission?")
     assert answer.generator == "openai->extractive"

@@ -5,24 +5,19 @@ The documented run is 20 clients for 60 seconds; its figures are in the README.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import load_bench_script
 
 pytestmark = pytest.mark.slow
 
 
 def test_concurrent_clients_get_answers_and_none_fails(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("load_test", ROOT / "eval" / "bench" / "load_test.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["load_test"] = module
-    spec.loader.exec_module(module)
-    report = module.run(clients=8, seconds=8, page_clients=2, data_dir=tmp_path, max_growth_mb=10_000)
+    report = load_bench_script("load_test").run(
+        clients=8, seconds=8, page_clients=2, data_dir=tmp_path, max_growth_mb=10_000
+    )
     assert report["failed"] == 0, report["failures"]
     assert report["by_channel"]["api"]["answers"] > 0
     assert report["by_channel"]["api-stream"]["answers"] > 0

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from statistics import median
@@ -20,7 +19,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ARTICLES, ROOT, free_port
+from assistant.loopback import free_port, wait_until_up
+from tests.conftest import ARTICLES, ROOT
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -60,16 +60,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = (data / "serve.log").open("wb")
     server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/health", timeout=2).read()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError(f"assistant serve did not start: {(data / 'serve.log').read_text()}") from None
-            time.sleep(0.5)
+    try:
+        wait_until_up(f"{url}/health", server, 120, "assistant serve")
+    except RuntimeError as err:
+        raise RuntimeError(f"{err}: {(data / 'serve.log').read_text()}") from None
     yield url
     server.terminate()
     server.wait(timeout=30)

@@ -16,17 +16,17 @@ import argparse
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from assistant.loopback import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "eval" / "gold" / "gold.jsonl"
@@ -46,12 +46,6 @@ class Results:
                 self.latencies[channel].append(seconds)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -63,21 +57,13 @@ def start_server(data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data_dir)}
     cli = [sys.executable, "-m", "assistant"]
     subprocess.run([*cli, "ingest", str(ROOT / "index" / "articles"), "--no-progress"], env=env, check=True, cwd=ROOT)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/health", timeout=2).read()
-            return server, url
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError("assistant serve did not start") from None
-            time.sleep(0.5)
+    wait_until_up(f"{url}/health", server, 180, "assistant serve")
+    return server, url
 
 
 def _api_client(url: str, questions: list[str], stop: float, results: Results, seed: int, stream_share: float) -> None:
