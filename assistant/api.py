@@ -6,7 +6,8 @@ Extra fields (documented in the README):
 - ``citations``: a list of ``{n, file, title, published, quote, start, end, chunk_id}`` on the chat
   completion, and on the final chunk of a stream (the one with ``finish_reason``).
 - ``assistant``: ``{generator, abstained, short_answer, notes, cited_files, timings}``.
-- Requests may pass ``top_k``; the model name picks the generator (see ``GET /v1/models``).
+- Requests may pass ``top_k`` and ``as_of`` (YYYY-MM-DD, the day the question is asked); the model
+  name picks the generator (see ``GET /v1/models``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, Request, UploadFile
@@ -101,6 +103,7 @@ class ChatRequest(BaseModel):
     messages: list[ChatMessage] = Field(min_length=1)
     stream: bool = False
     top_k: int | None = Field(None, ge=1, le=50)
+    as_of: date | None = None
 
 
 def citation_json(citation: Citation) -> dict[str, Any]:
@@ -178,7 +181,7 @@ def build_router(service: AssistantService) -> APIRouter:
         created = int(time.time())
         if not body.stream:
             try:
-                answer = service.chat(messages, generator=generator, top_k=body.top_k)
+                answer = service.chat(messages, generator=generator, top_k=body.top_k, as_of=body.as_of)
             except AssistantError as err:
                 raise from_assistant_error(err) from err
             return {
@@ -196,7 +199,7 @@ def build_router(service: AssistantService) -> APIRouter:
                 "usage": None,
                 **answer_extras(answer),
             }
-        events = service.stream_chat(messages, generator=generator, top_k=body.top_k)
+        events = service.stream_chat(messages, generator=generator, top_k=body.top_k, as_of=body.as_of)
         try:
             first = next(events)  # errors before the first token still get a proper HTTP status
         except AssistantError as err:

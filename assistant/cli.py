@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--generator", choices=GENERATOR_NAMES, help="who writes the answer (default extractive)")
     ask.add_argument("--top-k", type=int, help="passages handed to the generator")
     ask.add_argument("--json", action="store_true", help="print the whole Answer as JSON")
+    ask.add_argument(
+        "--as-of", type=date.fromisoformat, help="the day the question is asked, YYYY-MM-DD (for 'this week')"
+    )
+
+    facts = sub.add_parser("facts", help="the crews-and-events table read from the articles, with sources")
+    facts.add_argument("--kind", choices=["crew", "event", "role"], help="only this kind of fact")
+    facts.add_argument("--mission", help="only facts about this mission, e.g. Crew-11")
+    facts.add_argument("--json", action="store_true", help="print rows as JSON lines")
 
     sub.add_parser("documents", help="list indexed articles")
     delete = sub.add_parser("delete", help="remove one article from the index")
@@ -87,6 +96,12 @@ def _parser() -> argparse.ArgumentParser:
         "default 30 keeps the whole eval under 10 minutes on 2 cores)",
     )
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
+    evaluate.add_argument(
+        "--compare",
+        type=Path,
+        help="predictions.jsonl of an earlier run: its accuracy per category, rescored on this gold file, "
+        "is shown beside this run's",
+    )
 
     bench = sub.add_parser("bench", help="ingest speed vs raw embedding, query latency, memory and disk at one size")
     bench.add_argument("--articles", type=int, default=100, help="benchmark-corpus articles beside the shipped five")
@@ -161,6 +176,27 @@ def _answer_json(answer: Any) -> str:
     return json.dumps(asdict(answer), default=default, indent=2)
 
 
+def _print_facts(rows: list[dict[str, str]], kind: str | None, mission: str | None, as_json: bool) -> None:
+    wanted = [
+        r for r in rows if (not kind or r["kind"] == kind) and (not mission or r["mission"].lower() == mission.lower())
+    ]
+    if as_json:
+        for row in wanted:
+            print(json.dumps(row, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("kind", "mission", "who", "role / agency", "event", "date", "source", show_lines=False)
+    for r in wanted:
+        who_what = " · ".join(x for x in (r["role"], r["agency"]) if x)
+        event = f"{r['event']} ({r['status']})" if r["event"] else ""
+        when = " ".join(x for x in (r["date"], r["time"]) if x)
+        table.add_row(r["kind"], r["mission"], r["person"], who_what, event, when, f"{r['file']} ({r['published']})")
+    Console().print(table)
+    print(f"{len(wanted)} facts; each row's sentence: assistant facts --json")
+
+
 def run(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -196,8 +232,11 @@ def run(argv: list[str] | None = None) -> int:
                 print(f"rejected {path}: {reason}", file=sys.stderr)
             return 0 if not report.errors else 3
         if args.command == "ask":
-            answer = bot.ask(args.question, generator=args.generator)
+            answer = bot.ask(args.question, generator=args.generator, as_of=args.as_of)
             print(_answer_json(answer)) if args.json else _print_answer(answer)
+            return 0
+        if args.command == "facts":
+            _print_facts(bot.facts_table().rows(), args.kind, args.mission, args.json)
             return 0
         if args.command == "documents":
             for record in bot.documents():

@@ -41,6 +41,15 @@ from assistant.questions import (
 from assistant.sentences import split_sentences
 
 NOT_COVERED = "The articles do not say."
+_DURATION_UNIT = re.compile(
+    r"[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|meters?|metres?|feet|foot|km|kilomet\w*|miles?)\b",
+    re.I,
+)
+_WITHHELD = re.compile(
+    r"\b(?:undisclosed|unspecified|unnamed|unidentified|unknown|not\s+(?:been\s+)?(?:disclosed|named|identified|"
+    r"released|made\s+public))\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,8 @@ def _typed_candidates(info: QuestionInfo, text: str, published: date | None) -> 
                 continue
             if re.search(rf"\b{re.escape(num.text.lower())}\b", question_lower):
                 continue
+            if info.asks_duration and not _DURATION_UNIT.match(text[num.end :]):
+                continue  # "how long" wants "34-hour", not "18 times"
             out.append((num.text, num.start, num.end))
         return out
     return []
@@ -283,6 +294,15 @@ def _new_proper_nouns(question: str, sentence: str) -> list[str]:
     return [w for w in words if w.lower() not in asked and w.lower() not in NOT_NAME_WORDS]
 
 
+def _withholds(info: QuestionInfo, sentence: str) -> bool:
+    """Does the sentence say the asked-for detail is not known ("an undisclosed health issue")?"""
+    for match in _WITHHELD.finditer(sentence):
+        following = re.findall(r"[A-Za-z]+", sentence[match.end() : match.end() + 40])[:3]
+        if {stem(w) for w in following} & set(info.terms):
+            return True
+    return False
+
+
 def kind_bonus(info: QuestionInfo, sentence: ScoredSentence) -> float:
     """Prefer the asked-for kind of date: a weekday for "which day", a clock time for "what time"."""
     if info.qtype != "date" or not (info.wants_weekday or info.wants_time):
@@ -320,6 +340,10 @@ class ExtractiveGenerator:
         if not relevant:
             return Draft(NOT_COVERED, abstained=True)
         best = relevant[0]
+        if info.asks_specific and _withholds(info, best.text):
+            # "What specific health issue ...?" answered by "an undisclosed health issue": the
+            # article says it does not know, which is not an answer.
+            return Draft(NOT_COVERED, abstained=True)
         return Draft(f"{best.text} [{best.passage.n}]", short_answer=None)
 
     def _typed_answer(self, info: QuestionInfo, ranking: SentenceRanking) -> Draft | None:

@@ -208,6 +208,13 @@ class Grounder:
             )
         return self._number_of[key]
 
+    def label(self, index: int, label: str) -> None:
+        """Add "(label)" before the markers of kept sentence ``index`` (an article's date, which
+        is metadata, not a claim the passage text could support)."""
+        self.kept[index] = re.sub(
+            r"((?:\s*\[\d+\])+)([.!?…]*)$", lambda m: f" ({label}){m.group(1)}{m.group(2)}", self.kept[index], count=1
+        )
+
     @property
     def text(self) -> str:
         return " ".join(self.kept)

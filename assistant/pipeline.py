@@ -11,16 +11,22 @@ import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
 from assistant.config import Settings
+from assistant.conflicts import other_values
 from assistant.embedding import Embedder
 from assistant.entities import find_missions
 from assistant.errors import GeneratorUnavailableError, InvalidQuestionError, UnreadableFileError
 from assistant.extractive import NOT_COVERED, ExtractiveGenerator, evidence_passages
+from assistant.fact_answers import TableAnswer, answer_from_table
+from assistant.fact_table import FactTable, article_date_label
+from assistant.facts import FACTS_VERSION, attach_facts
+from assistant.followup import condense
 from assistant.generation import Draft, Generator, Passage, make_generator
 from assistant.grounding import Grounder
 from assistant.ingest import ChunkSettings, chunk_article, discover_files, iter_articles
@@ -30,7 +36,7 @@ from assistant.rerank import pool_size, rerank
 from assistant.retrieval import HybridRetriever, RetrievalMode, RetrievalResult
 from assistant.sentences import is_false_break
 from assistant.store import ChromaStore, FileRecord, IndexSpec
-from assistant.types import Answer, Article, Chunk, Timings
+from assistant.types import Answer, Article, Chunk, Citation, ScoredChunk, Timings
 
 log = logging.getLogger(__name__)
 
@@ -133,6 +139,7 @@ class Assistant:
         )
         self._generators: dict[str, Generator] = {}
         self._opened = False
+        self._facts: tuple[int, FactTable] | None = None  # (index revision, table)
 
     @classmethod
     def from_config(cls, **overrides: Any) -> Assistant:
@@ -181,6 +188,9 @@ class Assistant:
             seen.add(item.file)
             previous = indexed.get(item.file)
             if previous and previous.content_hash == item.content_hash:
+                if previous.facts_version != FACTS_VERSION:
+                    # Same text, facts from an older extractor: rewrite metadata, re-embed nothing.
+                    self.store.update_facts(item, attach_facts(item, chunk_article(item, settings)))
                 report.unchanged.append(item.file)
                 continue
             chunks = chunk_article(item, settings)
@@ -211,20 +221,30 @@ class Assistant:
         return self._write([(article, chunks)])
 
     def _write(self, pending: list[tuple[Article, list[Chunk]]]) -> int:
-        """Embed all pending chunks in one batch, then write article by article."""
+        """Embed all pending chunks in one batch, then write them in one batched store write."""
         if not pending:
             return 0
         texts = [f"{c.title}\n{c.text}" if c.title else c.text for _, chunks in pending for c in chunks]
         vectors = self.embedder.embed_texts(texts)
+        writes = []
         offset = 0
         for article, chunks in pending:
-            self.store.replace_article(article, chunks, vectors[offset : offset + len(chunks)])
+            writes.append((article, attach_facts(article, chunks), vectors[offset : offset + len(chunks)]))
             offset += len(chunks)
+        self.store.replace_articles(writes)
         return offset
 
     def documents(self) -> list[FileRecord]:
         self._open(create=False)
         return sorted(self.store.files().values(), key=lambda r: r.file)
+
+    def facts_table(self) -> FactTable:
+        """The crews-and-events table of the index, rebuilt when the index changed."""
+        self._open(create=False)
+        revision = self.store.revision()
+        if self._facts is None or self._facts[0] != revision:
+            self._facts = (revision, FactTable(self.store.facts()))
+        return self._facts[1]
 
     def delete(self, file: str) -> bool:
         self._open(create=False)
@@ -258,15 +278,28 @@ class Assistant:
             raise IndexMissingError("The index is empty; run `assistant ingest PATH` first.")
         return self.retriever.retrieve(question, top_k=top_k, mode=mode, per_file=per_file)
 
-    def ask(self, question: str, *, generator: str | None = None, top_k: int | None = None) -> Answer:
-        """Answer one question with citations; abstains when the articles do not cover it."""
-        return _final_answer(self.stream(question, generator=generator, top_k=top_k, _incremental=False))
+    def ask(
+        self, question: str, *, generator: str | None = None, top_k: int | None = None, as_of: date | None = None
+    ) -> Answer:
+        """Answer one question with citations; abstains when the articles do not cover it.
+
+        ``as_of`` is the day the question is asked, so "this week" in it means something
+        (default: today).
+        """
+        return _final_answer(self.stream(question, generator=generator, top_k=top_k, as_of=as_of, _incremental=False))
 
     def chat(
-        self, messages: Sequence[dict[str, str]], *, generator: str | None = None, top_k: int | None = None
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        generator: str | None = None,
+        top_k: int | None = None,
+        as_of: date | None = None,
     ) -> Answer:
-        """Answer the last user turn; earlier user turns supply what a follow-up leaves out."""
-        return _final_answer(self.stream_chat(messages, generator=generator, top_k=top_k, _incremental=False))
+        """Answer the last user turn; a follow-up is first rewritten into a standalone question."""
+        return _final_answer(
+            self.stream_chat(messages, generator=generator, top_k=top_k, as_of=as_of, _incremental=False)
+        )
 
     def stream_chat(
         self,
@@ -274,33 +307,19 @@ class Assistant:
         *,
         generator: str | None = None,
         top_k: int | None = None,
+        as_of: date | None = None,
         _incremental: bool = True,
     ) -> Iterator[str | Answer]:
-        """``stream`` for a conversation: the last user turn, condensed with the earlier ones."""
-        question, retrieval_query = self._condense(messages)
+        """``stream`` for a conversation: the last user turn, rewritten to stand on its own."""
+        condensed = condense(messages)
         yield from self.stream(
-            question,
+            condensed.standalone,
             generator=generator,
             top_k=top_k,
+            as_of=as_of,
             _incremental=_incremental,
-            _query=retrieval_query if retrieval_query != question else None,
+            _asked=condensed.asked if condensed.rewritten else None,
         )
-
-    def _condense(self, messages: Sequence[dict[str, str]]) -> tuple[str, str]:
-        users = [m.get("content", "") for m in messages if m.get("role") == "user"]
-        if not users:
-            raise InvalidQuestionError("The conversation has no user message.")
-        question = users[-1]
-        from assistant.retrieval import question_anchors
-
-        if len(users) > 1 and not question_anchors(question):
-            # A follow-up such as "and who else was on it?" names nothing: borrow the anchors
-            # (missions, names) of the most recent earlier question that had some.
-            for earlier in reversed(users[:-1]):
-                anchors = question_anchors(earlier)
-                if anchors:
-                    return question, f"{question} ({' '.join(_display_anchor(a) for a in anchors)})"
-        return question, question
 
     def stream(
         self,
@@ -308,13 +327,26 @@ class Assistant:
         *,
         generator: str | None = None,
         top_k: int | None = None,
+        as_of: date | None = None,
         _incremental: bool = True,
-        _query: str | None = None,
+        _asked: str | None = None,
     ) -> Iterator[str | Answer]:
-        """Yield grounded text pieces as they are ready, then the final ``Answer``."""
+        """Yield grounded text pieces as they are ready, then the final ``Answer``.
+
+        ``_asked`` is the follow-up as typed when ``question`` is its standalone rewrite.
+        """
         started = time.perf_counter()
-        question = clean_question(question, self.settings.max_question_chars)
-        query = clean_question(_query, self.settings.max_question_chars * 2) if _query else question
+        question = clean_question(question, self.settings.max_question_chars * (2 if _asked else 1))
+        query = question
+        rewrite_note = [f'Read as: "{question}"'] if _asked else []
+        if _asked:
+            question = clean_question(_asked, self.settings.max_question_chars)
+        table_answer = self._table_answer(query, as_of)
+        table_reply = self._answer_from_table(question, table_answer, generator, rewrite_note, started)
+        if table_reply is not None:
+            yield table_reply.text
+            yield table_reply
+            return
         k = top_k or self.settings.top_k
         # A wide pool, two chunks per article more than the final cap, so the sentence rerank can
         # reach an article's answering chunk even when fusion ranked that article's other chunks higher.
@@ -334,6 +366,7 @@ class Assistant:
                 (),
                 chosen.name,
                 abstained=True,
+                notes=tuple(rewrite_note),
                 timings=Timings(retrieved_at - started, 0.0, time.perf_counter() - started),
             )
             return
@@ -347,14 +380,13 @@ class Assistant:
         generator_used = chosen.name
         try:
             if isinstance(chosen, ExtractiveGenerator) or not _incremental:
-                # A follow-up is answered in its condensed form ("And who leads it? (Crew-12)").
                 draft = chosen.generate(query, passages)
                 shown = grounder.add_text(draft.text) if not draft.abstained else []
                 if shown:
                     yield " ".join(shown)
             else:
                 buffer = ""
-                for piece in chosen.stream(question, passages):
+                for piece in chosen.stream(query, passages):
                     buffer += piece
                     while (cut := _sentence_break(buffer)) is not None:
                         sentence, buffer = buffer[:cut], buffer[cut:]
@@ -369,7 +401,7 @@ class Assistant:
         generated_at = time.perf_counter()
         short = draft.short_answer if draft else None
         abstained = bool(draft and (draft.abstained or looks_like_abstention(draft.text)) and not grounder.kept)
-        if chosen.name != "extractive" and not self._acceptable(question, grounder):
+        if chosen.name != "extractive" and not self._acceptable(query, grounder):
             if draft is not None and not notes:
                 reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
                 notes.append(f"The {chosen.name} model's answer {reason}; showing the extractive answer instead.")
@@ -381,6 +413,10 @@ class Assistant:
                 yield ("\n\n" if _incremental else "") + " ".join(shown)
             short, abstained = fallback.short_answer, fallback.abstained
             generator_used = f"{chosen.name}->extractive"
+        if grounder.kept and not abstained and short:
+            conflict = self._show_conflict(query, short, grounder)
+            if conflict:
+                yield ("\n\n" if _incremental else " ") + conflict
         if not grounder.kept:
             text = f"{NOT_COVERED.rstrip('.')} (no sentence in the retrieved passages answers it)."
             if not abstained:
@@ -399,9 +435,64 @@ class Assistant:
             generator=generator_used,
             abstained=abstained,
             short_answer=short if not abstained else None,
-            notes=tuple(notes),
+            notes=tuple(rewrite_note + notes),
             timings=Timings(retrieved_at - started, generated_at - retrieved_at, time.perf_counter() - started),
         )
+
+    def _table_answer(self, question: str, as_of: date | None) -> TableAnswer | None:
+        """The facts table's answer, when the question is one a list answers (roster, timeline...)."""
+        self._open(create=False)
+        return answer_from_table(question, self.facts_table(), as_of)
+
+    def _answer_from_table(
+        self, question: str, found: TableAnswer | None, generator: str | None, notes: list[str], started: float
+    ) -> Answer | None:
+        if found is None:
+            return None
+        chunks = {c.id: c for c in self.store.get_chunks(list(dict.fromkeys(f.chunk_id for f in found.facts)))}
+        citations = tuple(
+            Citation(n, f.file, f.chunk_id, f.start, f.end, f.quote, chunks[f.chunk_id].title, f.published)
+            for n, f in enumerate(found.facts, start=1)
+            if f.chunk_id in chunks
+        )
+        if len(citations) != len(found.facts):
+            # A write raced the question and removed a cited chunk: answer by retrieval instead.
+            log.warning("facts table cites chunks that are gone; answering by retrieval instead")
+            self._facts = None
+            return None
+        elapsed = time.perf_counter() - started
+        return Answer(
+            question=question,
+            text=found.text,
+            citations=citations,
+            sources=tuple(ScoredChunk(chunk, 1.0) for chunk in chunks.values()),
+            generator=self.generator(generator).name,
+            abstained=found.abstained,
+            short_answer=found.short_answer,
+            notes=tuple(
+                notes
+                + [f"Answered from the crews-and-events table ({found.kind})."]
+                + ([found.note] if found.note else [])
+            ),
+            timings=Timings(elapsed, 0.0, elapsed),
+        )
+
+    def _show_conflict(self, question: str, short: str, grounder: Grounder) -> str | None:
+        """When another retrieved article gives a different value, show both with their dates."""
+        if not grounder.citations:
+            return None
+        first = grounder.citations[0]
+        others = other_values(question, short, first.file, grounder.passages)
+        if not others:
+            return None
+        grounder.label(0, article_date_label(first.published))
+        shown = []
+        for other in others:
+            sentence = f"Another article gives {other.value} [{other.passage.n}]."
+            if grounder.add_sentence(sentence):
+                grounder.label(len(grounder.kept) - 1, article_date_label(other.passage.chunk.published))
+                shown.append(grounder.kept[-1])
+        return " ".join(shown) or None
 
     @staticmethod
     def _acceptable(question: str, grounder: Grounder) -> bool:

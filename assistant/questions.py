@@ -275,6 +275,8 @@ class QuestionInfo:
     wants_time: bool = False
     wants_weekday: bool = False
     asks_name: bool = False
+    asks_specific: bool = False  # "what specific / exactly which ..." wants the detail itself
+    asks_duration: bool = False  # "how long": a number with a unit of time or length
     counted: set[str] = field(default_factory=set)  # "how many astronauts" -> {"astronaut"}
     people: tuple[str, ...] = ()  # names the question itself mentions
 
@@ -319,6 +321,8 @@ def analyse(question: str) -> QuestionInfo:
         wants_time=bool(re.search(r"\bwhat\s+time\b|\bat\s+what\s+time\b", question.lower())),
         wants_weekday=bool(re.search(r"\bday\s+of\s+the\s+week\b|\bweekday\b", question.lower())),
         counted=_counted_terms(question),
+        asks_duration=bool(re.search(r"\bhow\s+long\b", question.lower())),
+        asks_specific=bool(re.search(r"\b(?:specific|exact|exactly|precisely|particular)\b", question.lower())),
         asks_name=bool(
             re.search(
                 r"\b(what|which)\s+(is|was)\s+the\s+name\b|\bwhat\s+(is|was)\s+\w+(\s+\w+)?\s+called\b|"

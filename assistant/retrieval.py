@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 (llama-index's bm25s retriever) fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) and BM25 (bm25s) fused by reciprocal rank.
 
 Fusion is done here rather than with ``QueryFusionRetriever`` because that retriever replaces each
 hit's scores with its fused score, and the relevance floor needs the raw cosine similarity.
@@ -9,17 +9,24 @@ Relevance floor, two gates, both needed for "the articles do not cover it":
    mission designator in the retrieved passages (on-topic questions about things the articles
    never mention, such as "Crew-13", fail here).
 
-The BM25 index is built in memory from the chunks stored in Chroma and rebuilt whenever the
-collection's revision number changes, so it stays in step with a shared Chroma server too.
+The BM25 index lives in each process's memory and holds no text: a bm25s sparse score matrix with
+its token vocabulary, and the chunk ids in corpus order. It is built from the chunks read page by
+page from Chroma, and rebuilt whenever the collection's revision number changes, so it stays in step
+with a shared Chroma server too. The texts and metadata of the top BM25 hits are read back from
+Chroma by id at question time (those the dense search already returned are not read twice).
+Tokenisation is the one llama-index's ``BM25Retriever`` used before: bm25s's default token pattern,
+English stop words removed from the passages, the Snowball English stemmer on passages and questions.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import re
 import threading
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.embedding import Embedder
 from assistant.entities import find_missions
@@ -30,6 +37,7 @@ log = logging.getLogger(__name__)
 
 RetrievalMode = Literal["dense", "bm25", "fused"]
 RRF_K = 60  # the constant from Cormack et al.; damps the head of each ranking
+BM25_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # bm25s's (and llama-index's BM25Retriever's) default
 
 _QUESTION_WORDS = {
     "who",
@@ -167,6 +175,54 @@ def reciprocal_rank_fusion(rankings: list[list[ScoredChunk]], k: int = RRF_K) ->
     return [ScoredChunk(chunk_by_id[c], fused[c], dense.get(c), bm25.get(c)) for c in order]
 
 
+def release_free_heap() -> None:
+    """Return freed heap pages to the OS (glibc's ``malloc_trim``; elsewhere nothing happens).
+
+    A BM25 rebuild reads every chunk's text and tokenises it; once those are freed, glibc keeps the
+    pages, and the process's resident size would stay at the build's peak.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+@dataclass(frozen=True)
+class Bm25Index:
+    """bm25s over chunk ids: the sparse score matrix and its vocabulary, and the id of each row.
+
+    No text is kept; ``search`` returns chunk ids with scores.
+    """
+
+    index: Any  # bm25s.BM25
+    ids: list[str]
+    stemmer: Any  # Stemmer.Stemmer
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> Bm25Index:
+        import bm25s
+        import Stemmer
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
+        stemmer = Stemmer.Stemmer("english")
+        tokens = bm25s.tokenize(
+            texts, stopwords="en", stemmer=stemmer, token_pattern=BM25_TOKEN_PATTERN, show_progress=False
+        )
+        index = bm25s.BM25()
+        index.index(tokens, show_progress=False)
+        return cls(index, ids, stemmer)
+
+    def search(self, question: str, k: int) -> list[tuple[str, float]]:
+        """Up to ``k`` (chunk id, score) pairs, best first, score above zero."""
+        import bm25s
+
+        k = min(k, len(self.ids))
+        if k <= 0:
+            return []
+        # Stop words are not removed from the question (they are absent from the index anyway).
+        tokens = bm25s.tokenize(question, stemmer=self.stemmer, token_pattern=BM25_TOKEN_PATTERN, show_progress=False)
+        rows, scores = self.index.retrieve(tokens, k=k, show_progress=False)
+        return [(self.ids[int(r)], float(s)) for r, s in zip(rows[0], scores[0], strict=True) if float(s) > 0.0]
+
+
 class HybridRetriever:
     """Dense + BM25 over the same Chroma collection."""
 
@@ -185,56 +241,54 @@ class HybridRetriever:
         self.min_dense_score = min_dense_score
         self.candidates = candidates
         self.per_file = per_file
-        self._bm25: object | None = None
-        self._chunks: dict[str, Chunk] = {}
+        self._bm25: Bm25Index | None = None
         self._vocabulary: set[str] = set()
         self._revision: int | None = None
+        self._built = False
         self._lock = threading.Lock()
 
     # -- BM25 -------------------------------------------------------------------------------
     def refresh(self, force: bool = False) -> None:
         """Rebuild the BM25 index if the collection changed since it was built."""
         revision = self.store.revision()
-        if not force and revision == self._revision and self._bm25 is not None:
+        if not force and self._built and revision == self._revision:
             return
         with self._lock:
-            if not force and revision == self._revision and self._bm25 is not None:
+            if not force and self._built and revision == self._revision:
                 return
-            chunks = self.store.all_chunks()
-            self._chunks = {c.id: c for c in chunks}
-            self._bm25 = self._build_bm25(chunks) if chunks else None
-            self._vocabulary = vocabulary_of([f"{c.title or ''} {c.text}" for c in chunks])
+            ids: list[str] = []
+            texts: list[str] = []
+            for chunk in self.store.iter_chunks():
+                ids.append(chunk.id)
+                texts.append(f"{chunk.title or ''}\n{chunk.text}")
+            vocabulary = vocabulary_of(texts)
+            self._bm25 = Bm25Index.build(ids, texts) if ids else None
+            del texts
+            self._vocabulary = vocabulary
             self._revision = revision
-            log.info("BM25 index rebuilt: %d chunks (revision %s)", len(chunks), revision)
-
-    @staticmethod
-    def _build_bm25(chunks: list[Chunk]) -> object:
-        import Stemmer
-        from llama_index.core.schema import BaseNode, TextNode
-        from llama_index.retrievers.bm25 import BM25Retriever
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG
-        nodes: list[BaseNode] = [TextNode(id_=c.id, text=f"{c.title or ''}\n{c.text}") for c in chunks]
-        return BM25Retriever.from_defaults(
-            nodes=nodes, similarity_top_k=min(50, len(nodes)), stemmer=Stemmer.Stemmer("english"), language="en"
-        )
+            self._built = True
+            release_free_heap()  # the build read the whole corpus; keep only the index
+            log.info("BM25 index rebuilt: %d chunks (revision %s)", len(ids), revision)
 
     def bm25(self, question: str, k: int) -> list[ScoredChunk]:
         self.refresh()
         return self._bm25_hits(question, k)
 
-    def _bm25_hits(self, question: str, k: int) -> list[ScoredChunk]:
-        """BM25 over the index as last refreshed (callers refresh first)."""
-        if self._bm25 is None:
+    def _bm25_hits(self, question: str, k: int, known: dict[str, Chunk] | None = None) -> list[ScoredChunk]:
+        """BM25 over the index as last refreshed (callers refresh first). The hits' chunks are
+        taken from ``known`` when there, else read from Chroma; a chunk deleted since the last
+        refresh is skipped."""
+        index = self._bm25
+        if index is None:
             return []
-        retriever = self._bm25
-        retriever.similarity_top_k = min(k, len(self._chunks))  # type: ignore[attr-defined]
-        hits = retriever.retrieve(question)  # type: ignore[attr-defined]
+        hits = index.search(question, k)
+        known = known or {}
+        fetched = {c.id: c for c in self.store.get_chunks([cid for cid, _ in hits if cid not in known])}
         out = []
-        for hit in hits:
-            chunk = self._chunks.get(hit.node.node_id)
-            if chunk is not None and (hit.score or 0.0) > 0.0:
-                out.append(ScoredChunk(chunk, float(hit.score or 0.0), dense=None, bm25=float(hit.score or 0.0)))
+        for cid, score in hits:
+            chunk = known.get(cid) or fetched.get(cid)
+            if chunk is not None:
+                out.append(ScoredChunk(chunk, score, dense=None, bm25=score))
         return out
 
     # -- dense ------------------------------------------------------------------------------
@@ -249,7 +303,8 @@ class HybridRetriever:
         k = top_k or self.top_k
         self.refresh()  # one revision check per question: BM25 and the vocabulary below use it
         dense_hits = self.dense(question, self.candidates) if mode in {"dense", "fused"} else []
-        bm25_hits = self._bm25_hits(question, self.candidates) if mode in {"bm25", "fused"} else []
+        known = {h.chunk.id: h.chunk for h in dense_hits}
+        bm25_hits = self._bm25_hits(question, self.candidates, known) if mode in {"bm25", "fused"} else []
         if mode == "dense":
             ranked = dense_hits
         elif mode == "bm25":

@@ -19,6 +19,7 @@ import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from assistant.errors import UnreadableFileError
@@ -63,23 +64,40 @@ class AssistantService:
         self._lock = threading.Lock()
 
     def stream_chat(
-        self, messages: Sequence[dict[str, str]], *, generator: str | None = None, top_k: int | None = None
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        generator: str | None = None,
+        top_k: int | None = None,
+        as_of: date | None = None,
     ) -> Iterator[str | Answer]:
         """Stream one answer; the lock is held until the final ``Answer`` (or the client leaves)."""
         with self._lock:
-            yield from self.assistant.stream_chat(messages, generator=generator, top_k=top_k)
+            yield from self.assistant.stream_chat(messages, generator=generator, top_k=top_k, as_of=as_of)
 
     def chat(
-        self, messages: Sequence[dict[str, str]], *, generator: str | None = None, top_k: int | None = None
+        self,
+        messages: Sequence[dict[str, str]],
+        *,
+        generator: str | None = None,
+        top_k: int | None = None,
+        as_of: date | None = None,
     ) -> Answer:
         with self._lock:
-            return self.assistant.chat(messages, generator=generator, top_k=top_k)
+            return self.assistant.chat(messages, generator=generator, top_k=top_k, as_of=as_of)
 
     def documents(self) -> list[FileRecord]:
         with self._lock:
             if not self.assistant.store.exists():
                 return []
             return self.assistant.documents()
+
+    def facts(self) -> list[dict[str, str]]:
+        """Rows of the crews-and-events table (empty before anything is indexed)."""
+        with self._lock:
+            if not self.assistant.store.exists():
+                return []
+            return self.assistant.facts_table().rows()
 
     def delete(self, file: str) -> bool:
         with self._lock:

@@ -4,25 +4,34 @@ Embedded ``PersistentClient`` by default, ``HttpClient`` when a host is configur
 records the embedding model and chunk settings it was built with, and a revision number that every
 write bumps, so other processes (and the BM25 index) can tell when it changed.
 
-An article's chunks are written in one ``add`` call after its old chunks are deleted, so after a
-crash an article is either fully present or absent, never half there.
+Writes go in batches of articles (``replace_articles``): the old chunks of the batch's files that
+are already indexed are deleted first, then the new chunks are added in as few ``add`` calls as
+Chroma's batch limit allows, never splitting an article across two calls, and the revision is bumped
+once per batch. One ``add`` is one SQLite ``INSERT`` of all its rows in embedded Chroma (its log,
+``embeddings_queue``) and one request to a Chroma server, so after a crash an article is either fully
+present or absent, never half there; an absent article no longer matches its hash and the next
+ingest adds it again.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import IndexMismatchError, IndexMissingError, StoreUnavailableError
-from assistant.types import Article, Chunk
+from assistant.facts import FACTS_VERSION, facts_from_json, facts_to_json
+from assistant.types import Article, Chunk, Fact
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+
+# (article, its chunks, one embedding per chunk): what ``replace_articles`` writes.
+ArticleWrite = tuple[Article, list[Chunk], list[list[float]]]
 
 
 @dataclass(frozen=True)
@@ -53,15 +62,18 @@ class FileRecord:
     chunks: int
     title: str | None
     published: date | None
+    facts_version: int = 0  # 0: written before facts were extracted
 
 
-def _chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
+def _chunk_metadata(article: Article, chunk: Chunk, article_chunks: int = 0) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "file": chunk.file,
         "start": chunk.start,
         "end": chunk.end,
         "content_hash": article.content_hash,
     }
+    if article_chunks:  # on an article's first chunk only: ``files()`` reads one record per file
+        meta["article_chunks"] = article_chunks
     # Chroma metadata values cannot be None: leave unknown fields out.
     if article.title:
         meta["title"] = article.title
@@ -69,6 +81,9 @@ def _chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
         meta["url"] = article.url
     if article.published:
         meta["published"] = article.published.isoformat()
+    meta["facts_version"] = FACTS_VERSION
+    if chunk.facts:
+        meta["facts"] = facts_to_json(chunk.facts)
     return meta
 
 
@@ -83,6 +98,18 @@ def _chunk_from_record(chunk_id: str, document: str, meta: dict[str, Any]) -> Ch
         title=meta.get("title"),
         url=meta.get("url"),
         published=date.fromisoformat(published) if published else None,
+    )
+
+
+def _file_record(meta: dict[str, Any], chunks: int) -> FileRecord:
+    published = meta.get("published")
+    return FileRecord(
+        file=str(meta["file"]),
+        content_hash=str(meta.get("content_hash", "")),
+        chunks=chunks,
+        title=meta.get("title"),
+        published=date.fromisoformat(published) if published else None,
+        facts_version=int(meta.get("facts_version", 0)),
     )
 
 
@@ -102,6 +129,7 @@ class ChromaStore:
         self.port = port
         self._client: Any = None
         self._collection: Any = None
+        self._max_batch: int | None = None
 
     # -- connection -------------------------------------------------------------------------
     @property
@@ -132,6 +160,7 @@ class ChromaStore:
         """Forget the client so the next call reconnects (after a server restart)."""
         self._client = None
         self._collection = None
+        self._max_batch = None
 
     def exists(self) -> bool:
         try:
@@ -197,7 +226,13 @@ class ChromaStore:
         return int((collection.metadata or {}).get("revision", 0))
 
     def _bump_revision(self) -> None:
-        current = dict(self.collection.metadata or {})
+        # Read the revision afresh: another process may have bumped it since this one opened the
+        # collection, and writing back a stale number + 1 could repeat a revision readers have seen.
+        try:
+            fresh = self._connect().get_collection(self.collection_name, embedding_function=None)
+        except Exception as err:
+            raise StoreUnavailableError(f"Cannot read the index at {self.location}.") from err
+        current = dict(fresh.metadata or self.collection.metadata or {})
         current["revision"] = int(current.get("revision", 0)) + 1
         # hnsw:* keys may not be modified; only our own keys are written back.
         ours = {k: v for k, v in current.items() if not k.startswith("hnsw:")}
@@ -207,27 +242,55 @@ class ChromaStore:
         return int(self._call("count chunks", self.collection.count))
 
     def files(self) -> dict[str, FileRecord]:
-        """One record per indexed file (hash, chunk count, title, date)."""
+        """One record per indexed file (hash, chunk count, title, date).
+
+        An article's first chunk carries the article's chunk count, so only those are read; when the
+        counts do not add up to the collection's size (chunks written before the count was recorded,
+        or another process writing meanwhile), every chunk's metadata is read instead.
+        """
+        heads: dict[str, FileRecord] = {}
+        for _, _, meta in self._scan(include=["metadatas"], where={"article_chunks": {"$gt": 0}}):
+            heads[str(meta["file"])] = _file_record(meta, int(meta["article_chunks"]))
+        if sum(r.chunks for r in heads.values()) == self.count():
+            return heads
         records: dict[str, FileRecord] = {}
         counts: dict[str, int] = {}
         for _, _, meta in self._scan(include=["metadatas"]):
             file = str(meta["file"])
             counts[file] = counts.get(file, 0) + 1
             if file not in records:
-                published = meta.get("published")
-                records[file] = FileRecord(
-                    file=file,
-                    content_hash=str(meta.get("content_hash", "")),
-                    chunks=0,
-                    title=meta.get("title"),
-                    published=date.fromisoformat(published) if published else None,
-                )
-        return {f: FileRecord(r.file, r.content_hash, counts[f], r.title, r.published) for f, r in records.items()}
+                records[file] = _file_record(meta, 0)
+        return {f: replace(r, chunks=counts[f]) for f, r in records.items()}
 
-    def _scan(self, include: list[str], page: int = 2000) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    def facts(self) -> list[Fact]:
+        """Every fact stored with the chunks (see ``assistant.facts``)."""
+        out: list[Fact] = []
+        for chunk_id, _, meta in self._scan(include=["metadatas"]):
+            raw = meta.get("facts")
+            if raw:
+                published = meta.get("published")
+                day = date.fromisoformat(published) if published else None
+                out.extend(facts_from_json(str(raw), str(meta["file"]), chunk_id, day))
+        return out
+
+    def update_facts(self, article: Article, chunks: list[Chunk]) -> None:
+        """Rewrite the facts of an unchanged article's chunks (same ids), without re-embedding."""
+        self._call(
+            "update facts",
+            self.collection.update,
+            ids=[c.id for c in chunks],
+            metadatas=[_chunk_metadata(article, c) for c in chunks],
+        )
+        self._bump_revision()
+
+    def _scan(
+        self, include: list[str], page: int = 2000, where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
         offset = 0
         while True:
-            batch = self._call("read chunks", self.collection.get, include=include, limit=page, offset=offset)
+            batch = self._call(
+                "read chunks", self.collection.get, include=include, limit=page, offset=offset, where=where
+            )
             ids = batch["ids"]
             if not ids:
                 return
@@ -238,8 +301,13 @@ class ChromaStore:
                 return
             offset += page
 
+    def iter_chunks(self) -> Iterator[Chunk]:
+        """Every chunk, read page by page (the BM25 build holds only the current page)."""
+        for i, d, m in self._scan(include=["documents", "metadatas"]):
+            yield _chunk_from_record(i, d, m)
+
     def all_chunks(self) -> list[Chunk]:
-        return [_chunk_from_record(i, d, m) for i, d, m in self._scan(include=["documents", "metadatas"])]
+        return list(self.iter_chunks())
 
     def get_chunks(self, ids: list[str]) -> list[Chunk]:
         if not ids:
@@ -252,26 +320,75 @@ class ChromaStore:
         return [by_id[i] for i in ids if i in by_id]
 
     # -- writes -----------------------------------------------------------------------------
+    def max_batch_size(self) -> int:
+        """Most records one ``add`` may carry (embedded: SQLite's variable limit / 6)."""
+        if self._max_batch is None:
+            size = int(self._call("read the batch limit", self._connect().get_max_batch_size))
+            self._max_batch = size if size > 0 else 5000
+        return self._max_batch
+
     def replace_article(self, article: Article, chunks: list[Chunk], embeddings: list[list[float]]) -> None:
-        """Delete the file's old chunks, then add all new ones in one call."""
-        self._call("delete old chunks", self.collection.delete, where={"file": article.file})
-        if chunks:
+        """Replace one file's chunks (``replace_articles`` with a batch of one)."""
+        self.replace_articles([(article, chunks, embeddings)])
+
+    def replace_articles(self, items: Sequence[ArticleWrite]) -> None:
+        """Replace the chunks of a batch of files: one lookup and one delete for the old chunks of
+        those already indexed, one ``add`` per ``max_batch_size`` records (an article is never split
+        across two), one revision bump."""
+        if not items:
+            return
+        for article, chunks, embeddings in items:
+            if len(chunks) != len(embeddings):
+                raise ValueError(f"{article.file}: {len(chunks)} chunks but {len(embeddings)} embeddings.")
+        files = list(dict.fromkeys(article.file for article, _, _ in items))
+        old = self._call("find old chunks", self.collection.get, where={"file": {"$in": files}}, include=[])["ids"]
+        limit = self.max_batch_size()
+        heads = {chunks[0].id: len(chunks) for _, chunks, _ in items if chunks}
+        for start in range(0, len(old), limit):
+            self._call("delete old chunks", self.collection.delete, ids=old[start : start + limit])
+        for group in self._add_groups(items, limit):
             self._call(
                 "add chunks",
                 self.collection.add,
-                ids=[c.id for c in chunks],
-                documents=[c.text for c in chunks],
-                embeddings=embeddings,
-                metadatas=[_chunk_metadata(article, c) for c in chunks],
+                ids=[c.id for _, chunks, _ in group for c in chunks],
+                documents=[c.text for _, chunks, _ in group for c in chunks],
+                embeddings=[e for _, _, embeddings in group for e in embeddings],
+                metadatas=[_chunk_metadata(a, c, heads.get(c.id, 0)) for a, chunks, _ in group for c in chunks],
             )
         self._bump_revision()
-        log.info("indexed %s: %d chunks", article.file, len(chunks))
+        for article, chunks, _ in items:
+            log.info("indexed %s: %d chunks", article.file, len(chunks))
+
+    @staticmethod
+    def _add_groups(items: Sequence[ArticleWrite], limit: int) -> Iterator[list[ArticleWrite]]:
+        """Consecutive articles packed into groups of at most ``limit`` chunks; an article longer
+        than ``limit`` (which ``max_file_bytes`` keeps out in practice) is cut into pieces."""
+        group: list[ArticleWrite] = []
+        size = 0
+        for article, chunks, embeddings in items:
+            if not chunks:
+                continue
+            if len(chunks) > limit:
+                log.warning("%s has %d chunks, over one add's %d: written in pieces", article.file, len(chunks), limit)
+                if group:
+                    yield group
+                    group, size = [], 0
+                for start in range(0, len(chunks), limit):
+                    yield [(article, chunks[start : start + limit], embeddings[start : start + limit])]
+                continue
+            if size + len(chunks) > limit:
+                yield group
+                group, size = [], 0
+            group.append((article, chunks, embeddings))
+            size += len(chunks)
+        if group:
+            yield group
 
     def delete_files(self, files: list[str]) -> None:
-        for file in files:
-            self._call("delete chunks", self.collection.delete, where={"file": file})
-        if files:
-            self._bump_revision()
+        if not files:
+            return
+        self._call("delete chunks", self.collection.delete, where={"file": {"$in": list(files)}})
+        self._bump_revision()
 
     # -- reads ------------------------------------------------------------------------------
     def query(self, embedding: list[float], k: int, files: list[str] | None = None) -> list[tuple[Chunk, float]]:

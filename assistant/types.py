@@ -25,6 +25,34 @@ class Article:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A typed statement read from one sentence of an article, kept with that sentence.
+
+    ``kind`` is "crew" (a person on a mission), "role" (a person's post: "NASA Administrator") or
+    "event" (a launch, docking or splashdown). ``start``/``end`` index ``Article.text``.
+    """
+
+    kind: str
+    file: str
+    start: int
+    end: int
+    quote: str
+    mission: str | None = None  # normalised designator: "crew-11"
+    person: str | None = None
+    role: str | None = None  # "commander", "NASA Administrator", "head of Roscosmos"
+    agency: str | None = None  # "NASA", "ESA", "Roscosmos", "JAXA", "CSA", "SpaceX"
+    event: str | None = None  # "launch", "docking", "splashdown"
+    status: str | None = None  # "happened" or "expected"
+    day: date | None = None  # calendar date, resolved against the article's date when relative
+    day_wording: str | None = None  # the article's words for it: "Saturday", "August 1, 2025"
+    time: str | None = None  # "3:15 p.m. EST"
+    vehicle: str | None = None
+    crewed: bool | None = None
+    published: date | None = None
+    chunk_id: str = ""  # the stored chunk holding the sentence
+
+
+@dataclass(frozen=True)
 class Chunk:
     """A passage of an article with its character span in ``Article.text``."""
 
@@ -36,6 +64,7 @@ class Chunk:
     title: str | None = None
     url: str | None = None
     published: date | None = None
+    facts: tuple[Fact, ...] = ()  # facts whose sentence starts in this chunk (written at ingest)
 
 
 @dataclass(frozen=True)

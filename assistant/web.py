@@ -73,6 +73,32 @@ def _documents_table(service: AssistantService) -> tuple[list[list[Any]], Any]:
     return rows, gr.update(choices=[r.file for r in records], value=None)
 
 
+FACT_COLUMNS = [
+    "kind",
+    "mission",
+    "person",
+    "role",
+    "agency",
+    "event",
+    "status",
+    "date",
+    "time",
+    "file",
+    "published",
+    "quote",
+]
+
+
+def _facts_table(service: AssistantService) -> list[list[str]]:
+    """The crews-and-events table: one row per fact, with the sentence it was read from."""
+    try:
+        rows = service.facts()
+    except AssistantError as err:
+        log.warning("facts: %s", err)
+        rows = []
+    return [[row[c] for c in FACT_COLUMNS] for row in rows]
+
+
 def _upload_message(results: list[UploadResult]) -> str:
     lines = []
     for r in results:
@@ -196,6 +222,14 @@ def build_page(service: AssistantService) -> gr.Blocks:
                 chosen = gr.Dropdown(label="Document", choices=[], elem_id="delete-choice")
                 remove = gr.Button("Delete from index", variant="stop")
             delete_status = gr.Markdown()
+        with gr.Tab("Crews and events"):
+            gr.Markdown(
+                "Facts read from the articles at ingest: crew members, posts, launches and dockings. "
+                "Relative dates are resolved against the article's publication date; *undated* articles "
+                "keep their own words. Each row's **quote** is the sentence it comes from."
+            )
+            facts = gr.Dataframe(headers=FACT_COLUMNS, interactive=False, elem_id="facts", wrap=True)
+            refresh_facts = gr.Button("Refresh", elem_id="refresh-facts")
 
         ask_inputs = [box, chatbot, questions, generator, top_k, show]
         ask_outputs = [box, chatbot, questions, sources, last_answer]
@@ -207,4 +241,6 @@ def build_page(service: AssistantService) -> gr.Blocks:
         add.click(upload, files, [upload_status, table, chosen, files])
         remove.click(delete, chosen, [delete_status, table, chosen])
         page.load(lambda: _documents_table(service), None, [table, chosen])
+        page.load(lambda: _facts_table(service), None, facts)
+        refresh_facts.click(lambda: _facts_table(service), None, facts)
     return page

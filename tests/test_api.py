@@ -93,6 +93,16 @@ def test_follow_up_uses_the_conversation(client: openai.OpenAI) -> None:
     assert "February 14, 2026" in (completion.choices[0].message.content or "")
 
 
+def test_as_of_scopes_this_week(client: openai.OpenAI) -> None:
+    question = [{"role": "user", "content": "What docked at the ISS this week?"}]
+    then = client.chat.completions.create(model="news-assistant", messages=question, extra_body={"as_of": "2026-02-15"})
+    assert "Crew-12" in (then.choices[0].message.content or "")
+    later = client.chat.completions.create(
+        model="news-assistant", messages=question, extra_body={"as_of": "2026-03-20"}
+    )
+    assert later.model_extra and later.model_extra["assistant"]["abstained"]
+
+
 def test_models_name_the_generators(client: openai.OpenAI) -> None:
     ids = {m.id for m in client.models.list()}
     assert {"news-assistant", "news-assistant-extractive", "news-assistant-local", "news-assistant-openai"} <= ids

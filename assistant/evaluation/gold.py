@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +24,10 @@ class GoldQuestion(BaseModel):
     aliases: list[str] = []
     sources: list[str] = []
     history: list[dict[str, str]] = []  # earlier turns, for follow-up questions
+    # Optional fields of this project's gold set (other sets may leave them out):
+    category: str | None = None  # "temporal", "roster", "conflict", "follow-up": a report row each
+    as_of: date | None = None  # the day the question is asked ("this week")
+    all_of: list[str] = []  # phrases a correct answer must also contain (both values of a conflict)
 
     @model_validator(mode="after")
     def _answer_fits_type(self) -> GoldQuestion:

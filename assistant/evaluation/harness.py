@@ -52,6 +52,8 @@ class Prediction:
     total_ms: float
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    category: str | None = None
+    from_table: bool = False
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -97,9 +99,9 @@ def retrieval_metrics(bot: Assistant, questions: list[GoldQuestion], top_k: int)
 def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
     try:
         if q.history:
-            answer = bot.chat([*q.history, {"role": "user", "content": q.question}], generator=generator)
+            answer = bot.chat([*q.history, {"role": "user", "content": q.question}], generator=generator, as_of=q.as_of)
         else:
-            answer = bot.ask(q.question, generator=generator)
+            answer = bot.ask(q.question, generator=generator, as_of=q.as_of)
     except AssistantError as err:
         return Prediction(
             q.id,
@@ -120,6 +122,7 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
             0.0,
             0.0,
             error=str(err),
+            category=q.category,
         )
     score = score_answer(q, answer.text, answer.abstained, len(answer.citations))
     retrieved = {s.chunk.id for s in answer.sources}
@@ -143,6 +146,8 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
         generate_ms=answer.timings.generate * 1000,
         total_ms=answer.timings.total * 1000,
         notes=list(answer.notes),
+        category=q.category,
+        from_table=any(n.startswith("Answered from the crews-and-events table") for n in answer.notes),
     )
 
 
@@ -160,6 +165,10 @@ def summarise(predictions: list[Prediction]) -> dict[str, Any]:
         if f1s:
             entry["mean_f1"] = statistics.fmean(f1s)
         by_type[qtype] = entry
+    by_category: dict[str, Any] = {}
+    for category in sorted({p.category for p in predictions if p.category}):
+        group = [p for p in predictions if p.category == category]
+        by_category[category] = {"n": len(group), "accuracy": statistics.fmean(p.correct for p in group)}
     latency = {
         stage: {
             "p50": _percentile([getattr(p, f"{stage}_ms") for p in predictions if not p.error], 50),
@@ -172,6 +181,8 @@ def summarise(predictions: list[Prediction]) -> dict[str, Any]:
         "accuracy": statistics.fmean(p.correct for p in predictions) if predictions else 0.0,
         "answerable_accuracy": statistics.fmean(p.correct for p in answerable) if answerable else None,
         "by_type": by_type,
+        "by_category": by_category,
+        "answered_from_table": sum(p.from_table for p in predictions),
         "abstention_on_unanswerable": statistics.fmean(p.abstained for p in unanswerable) if unanswerable else None,
         "abstention_with_zero_citations": (
             statistics.fmean(p.abstained and not p.citations for p in unanswerable) if unanswerable else None
@@ -221,6 +232,7 @@ def run_baseline(bot: Assistant, corpus: Path, workdir: Path, questions: list[Go
                 retrieve_ms=result.retrieve_s * 1000,
                 generate_ms=result.generate_s * 1000,
                 total_ms=(time.perf_counter() - started) * 1000,
+                category=q.category,
             )
         )
     return out
@@ -247,6 +259,7 @@ def run_eval(
     baseline: bool = True,
     limit: int | None = None,
     baseline_questions: int = 0,
+    compare: Path | None = None,
 ) -> dict[str, Any]:
     """Run everything and write the report; returns the report dict."""
     started = time.perf_counter()
@@ -298,6 +311,8 @@ def run_eval(
         "retrieval": retrieval,
         "seconds": time.perf_counter() - started,
     }
+    if compare is not None:
+        report["compare"] = _earlier_run(compare, questions)
     with (out / "predictions.jsonl").open("w", encoding="utf-8") as handle:
         for p in predictions:
             handle.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
@@ -308,6 +323,40 @@ def run_eval(
     write_markdown(report, predictions, out)
     shutil.rmtree(workdir, ignore_errors=True)
     return report
+
+
+def _earlier_run(path: Path, questions: list[GoldQuestion]) -> dict[str, Any]:
+    """Accuracy per generator and category of an earlier run's predictions, for "before" columns.
+
+    Rescored against today's gold lines, so a gold change does not pass for a system change.
+    """
+    try:
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    except (OSError, ValueError) as err:
+        raise ConfigError(f"Cannot read earlier predictions {path}.") from err
+    by_id = {q.id: q for q in questions}
+    out: dict[str, Any] = {"source": str(path), "generators": {}}
+    for name in dict.fromkeys(str(r["generator"]).split("->")[0] for r in rows):
+        scored = []
+        for row in rows:
+            gold = by_id.get(row["id"])
+            if gold is None or str(row["generator"]).split("->")[0] != name:
+                continue
+            score = score_answer(gold, row["answer"], row["abstained"], len(row.get("quotes", [])))
+            scored.append((gold.category, score.correct))
+        categories = sorted({c for c, _ in scored if c})
+        out["generators"][name] = {
+            "n": len(scored),
+            "accuracy": statistics.fmean(ok for _, ok in scored) if scored else None,
+            "by_category": {
+                c: {
+                    "n": sum(1 for k, _ in scored if k == c),
+                    "accuracy": statistics.fmean(ok for k, ok in scored if k == c),
+                }
+                for c in categories
+            },
+        }
+    return out
 
 
 def default_generators(settings: Settings) -> list[str]:
@@ -328,6 +377,7 @@ def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
         not args.no_baseline,
         args.limit,
         args.baseline_questions,
+        args.compare,
     )
     for name, summary in report["generators"].items():
         abstention = summary["abstention_on_unanswerable"] or 0.0

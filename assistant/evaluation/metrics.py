@@ -124,6 +124,13 @@ def answer_contains(gold: GoldQuestion, text: str) -> bool:
 
 
 def score_answer(gold: GoldQuestion, text: str, abstained: bool, n_citations: int) -> AnswerScore:
+    score = _score_by_type(gold, text, abstained, n_citations)
+    if score.correct and gold.all_of and not all(contains_phrase(text, phrase) for phrase in gold.all_of):
+        return AnswerScore(False, score.f1, score.precision, score.recall)
+    return score
+
+
+def _score_by_type(gold: GoldQuestion, text: str, abstained: bool, n_citations: int) -> AnswerScore:
     if gold.type == "unanswerable":
         return AnswerScore(correct=abstained and n_citations == 0)
     if abstained:

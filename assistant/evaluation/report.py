@@ -72,6 +72,28 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
             f"{s['citations_to_unretrieved']} | {s['fallbacks']} | {s['latency_ms']['total']['p50']:.0f} ms | "
             f"{s['latency_ms']['total']['p95']:.0f} ms |"
         )
+    categories = sorted({c for s in gens.values() for c in s.get("by_category", {})})
+    if categories:
+        earlier = report.get("compare", {}).get("generators", {})
+        lines += [
+            "",
+            "## By category (news intelligence)",
+            "",
+            "Questions tagged temporal, roster, conflict or follow-up in the gold file"
+            + (f"; *before* is `{report['compare']['source']}`, rescored on this gold file." if earlier else "."),
+            "",
+            "| generator | "
+            + " | ".join(f"{c} (n={gens[next(iter(gens))]['by_category'].get(c, {}).get('n', 0)})" for c in categories)
+            + " | answered from the table |",
+            "|---" * (len(categories) + 2) + "|",
+        ]
+        for name, s in gens.items():
+            cells = []
+            for c in categories:
+                now = s.get("by_category", {}).get(c, {}).get("accuracy")
+                before = earlier.get(name, {}).get("by_category", {}).get(c, {}).get("accuracy")
+                cells.append(f"{_pct(before)} → **{_pct(now)}**" if name in earlier else _pct(now))
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | {s.get('answered_from_table', 0)} |")
     lines += [
         "",
         "Latency per stage (ms, p50 / p95):",
