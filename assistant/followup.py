@@ -62,7 +62,7 @@ def condense(messages: Sequence[dict[str, str]]) -> Condensed:
     asked = users[-1]
     last_user = max(i for i, (role, _) in enumerate(turns) if role == "user")
     history = turns[:last_user]
-    if not history:
+    if not history or not asked.strip():  # an empty turn is refused later, with its own message
         return Condensed(asked, asked)
     mission = next((m for _, text in reversed(history) for m in find_missions(text)[:1]), None)
     answer_people: list[str] = []

@@ -187,6 +187,7 @@ LEAD = _turns(("user", "Who leads Crew-12?"), ("assistant", "Jessica Meir [1].")
         (LEAD, "Which agency does she work for?", "Which agency does Jessica Meir work for?"),
         (LEAD, "Which agency is Sophie Adenot from?", "Which agency is Sophie Adenot from?"),
         ([], "Who leads Crew-12?", "Who leads Crew-12?"),
+        (LEAD, "   ", "   "),
     ],
 )
 def test_follow_ups_are_rewritten_to_stand_alone(history: list[dict[str, str]], asked: str, standalone: str) -> None:
