@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from assistant.entities import MONTHS, find_dates, resolve_weekday
-
-_FUTURE = re.compile(r"\b(?:will|expected|scheduled|set to|plans?|due|is to|are to|next)\b", re.I)
+from assistant.entities import FUTURE_CUES, find_dates, resolve_weekday
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,7 @@ def _week_of(day: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def _month_of(year: int, month: int) -> tuple[date, date]:
+def month_range(year: int, month: int) -> tuple[date, date]:
     return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
 
 
@@ -64,7 +62,7 @@ def relative_range(expression: str, reference: date, context_before: str = "") -
     day); in a future-tense one ("is expected to dock this weekend") the coming one.
     """
     words = " ".join(expression.lower().split())
-    future = bool(_FUTURE.search(context_before))
+    future = bool(FUTURE_CUES.search(context_before))
     if words == "today":
         return reference, reference
     if words == "yesterday":
@@ -90,7 +88,7 @@ def relative_range(expression: str, reference: date, context_before: str = "") -
         return _week_of(reference + timedelta(days=shift))
     if unit == "month":
         month_index = reference.year * 12 + reference.month - 1 + {"this": 0, "last": -1, "next": 1}[which]
-        return _month_of(month_index // 12, month_index % 12 + 1)
+        return month_range(month_index // 12, month_index % 12 + 1)
     year = reference.year + {"this": 0, "last": -1, "next": 1}[which]
     return date(year, 1, 1), date(year, 12, 31)
 
@@ -148,12 +146,8 @@ def question_time_range(question: str, as_of: date | None) -> DateRange | None:
         day = date.fromisoformat(mention.iso() or "")
         return DateRange(day, day, format_day(day))
     if mention.kind == "month" and mention.year and mention.month:
-        start, end = _month_of(mention.year, mention.month)
+        start, end = month_range(mention.year, mention.month)
         return DateRange(start, end, f"{start:%B} {start.year}")
     if mention.kind == "year" and mention.year:
         return DateRange(date(mention.year, 1, 1), date(mention.year, 12, 31), str(mention.year))
     return None
-
-
-def month_number(word: str) -> int | None:
-    return MONTHS.get(word.lower().rstrip("."))

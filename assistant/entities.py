@@ -157,7 +157,7 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
-_FUTURE_CUES = re.compile(r"\b(?:will|expected|scheduled|set to|plans?|due|is to|are to|next)\b", re.I)
+FUTURE_CUES = re.compile(r"\b(?:will|expected|scheduled|set to|plans?|due|is to|are to|next)\b", re.I)
 
 
 def resolve_weekday(name: str, published: date | None, context_before: str = "") -> date | None:
@@ -165,7 +165,7 @@ def resolve_weekday(name: str, published: date | None, context_before: str = "")
     if published is None:
         return None
     target = WEEKDAYS[name.lower()]
-    if _FUTURE_CUES.search(context_before):
+    if FUTURE_CUES.search(context_before):
         delta = (target - published.weekday()) % 7 or 7
         return published + timedelta(days=delta)
     delta = (published.weekday() - target) % 7

@@ -265,7 +265,7 @@ def _subject(group: EventGroup) -> str:
         return mission_label(group.mission)
     vehicle = group.best.vehicle
     if vehicle:
-        crewed = {True: "crewed ", False: "uncrewed "}.get(group.crewed, "") if group.crewed is not None else ""
+        crewed = {True: "crewed ", False: "uncrewed ", None: ""}[group.crewed]
         return f"the {crewed}{vehicle}"
     return "a spacecraft"
 

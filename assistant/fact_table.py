@@ -13,8 +13,9 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from assistant.dates import DateRange, describe_relative, format_day
+from assistant.dates import DateRange, describe_relative, format_day, month_range
 from assistant.entities import find_dates
 from assistant.types import Fact
 
@@ -113,10 +114,7 @@ def fact_period(fact: Fact) -> tuple[date, date] | None:
     if mention is None or not mention.year:
         return None
     if mention.kind == "month" and mention.month:
-        import calendar
-
-        last = calendar.monthrange(mention.year, mention.month)[1]
-        return date(mention.year, mention.month, 1), date(mention.year, mention.month, last)
+        return month_range(mention.year, mention.month)
     if mention.kind == "year":
         return date(mention.year, 1, 1), date(mention.year, 12, 31)
     return None
@@ -134,10 +132,13 @@ class EventGroup:
     mission: str | None
     facts: list[Fact] = field(default_factory=list)
 
-    @property
+    @cached_property
     def best(self) -> Fact:
+        """Read once the group is complete (``FactTable.events`` builds it, then sorts by it)."""
+
         def rank(f: Fact) -> tuple[int, int, int]:
-            wording_kind = find_dates(f.day_wording)[0].kind if f.day_wording and find_dates(f.day_wording) else ""
+            mentions = find_dates(f.day_wording) if f.day_wording else []
+            wording_kind = mentions[0].kind if mentions else ""
             precision = (
                 0 if f.day else {"date": 1, "weekday": 2, "relative": 3, "month": 4, "year": 5}.get(wording_kind, 9)
             )

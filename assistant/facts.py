@@ -54,6 +54,7 @@ _EVENTS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("splashdown", re.compile(r"\b(?:splash(?:es|ed)?\s*down|splashdown|returned\s+to\s+Earth)\b", re.I)),
 ]
+# ``entities.FUTURE_CUES`` without "next": "SpaceX started its next chapter, after ... docked" happened.
 _FUTURE = re.compile(r"\b(?:will|expected|scheduled|set to|plans?|due|is to|are to)\b", re.I)
 _SPACECRAFT = re.compile(
     r"\b(?:Crew\s+Dragon(?:\s+(?:Endeavour|Endurance|Resilience|Freedom|Grace))?|Dragon|Soyuz|Starliner|Orion)\b"

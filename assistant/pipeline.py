@@ -238,10 +238,10 @@ class Assistant:
         self._open(create=False)
         return sorted(self.store.files().values(), key=lambda r: r.file)
 
-    def facts_table(self) -> FactTable:
+    def facts_table(self, revision: int | None = None) -> FactTable:
         """The crews-and-events table of the index, rebuilt when the index changed."""
         self._open(create=False)
-        revision = self.store.revision()
+        revision = self.store.revision() if revision is None else revision
         if self._facts is None or self._facts[0] != revision:
             self._facts = (revision, FactTable(self.store.facts()))
         return self._facts[1]
@@ -269,14 +269,19 @@ class Assistant:
         return self._generators[name]
 
     def retrieve(
-        self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused", per_file: int | None = None
+        self,
+        question: str,
+        top_k: int | None = None,
+        mode: RetrievalMode = "fused",
+        per_file: int | None = None,
+        revision: int | None = None,
     ) -> RetrievalResult:
         self._open(create=False)
         if self.store.count() == 0:
             from assistant.errors import IndexMissingError
 
             raise IndexMissingError("The index is empty; run `assistant ingest PATH` first.")
-        return self.retriever.retrieve(question, top_k=top_k, mode=mode, per_file=per_file)
+        return self.retriever.retrieve(question, top_k=top_k, mode=mode, per_file=per_file, revision=revision)
 
     def ask(
         self, question: str, *, generator: str | None = None, top_k: int | None = None, as_of: date | None = None
@@ -341,7 +346,10 @@ class Assistant:
         rewrite_note = [f'Read as: "{question}"'] if _asked else []
         if _asked:
             question = clean_question(_asked, self.settings.max_question_chars)
-        table_answer = self._table_answer(query, as_of)
+        # One revision read per question serves the facts table and the BM25 index alike.
+        self._open(create=False)
+        revision = self.store.revision()
+        table_answer = answer_from_table(query, self.facts_table(revision), as_of)
         table_reply = self._answer_from_table(question, table_answer, generator, rewrite_note, started)
         if table_reply is not None:
             yield table_reply.text
@@ -351,7 +359,7 @@ class Assistant:
         # A wide pool, two chunks per article more than the final cap, so the sentence rerank can
         # reach an article's answering chunk even when fusion ranked that article's other chunks higher.
         per_file = self.retriever.per_file
-        retrieval = self.retrieve(query, top_k=pool_size(k), per_file=per_file * 2)
+        retrieval = self.retrieve(query, top_k=pool_size(k), per_file=per_file * 2, revision=revision)
         if retrieval.relevant:
             retrieval = replace(retrieval, chunks=rerank(query, retrieval.chunks, k, per_file=per_file))
         retrieved_at = time.perf_counter()
@@ -438,11 +446,6 @@ class Assistant:
             notes=tuple(rewrite_note + notes),
             timings=Timings(retrieved_at - started, generated_at - retrieved_at, time.perf_counter() - started),
         )
-
-    def _table_answer(self, question: str, as_of: date | None) -> TableAnswer | None:
-        """The facts table's answer, when the question is one a list answers (roster, timeline...)."""
-        self._open(create=False)
-        return answer_from_table(question, self.facts_table(), as_of)
 
     def _answer_from_table(
         self, question: str, found: TableAnswer | None, generator: str | None, notes: list[str], started: float

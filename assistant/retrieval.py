@@ -248,9 +248,10 @@ class HybridRetriever:
         self._lock = threading.Lock()
 
     # -- BM25 -------------------------------------------------------------------------------
-    def refresh(self, force: bool = False) -> None:
-        """Rebuild the BM25 index if the collection changed since it was built."""
-        revision = self.store.revision()
+    def refresh(self, force: bool = False, revision: int | None = None) -> None:
+        """Rebuild the BM25 index if the collection changed since it was built (``revision``: the
+        collection's revision when the caller has just read it)."""
+        revision = self.store.revision() if revision is None else revision
         if not force and self._built and revision == self._revision:
             return
         with self._lock:
@@ -298,10 +299,15 @@ class HybridRetriever:
 
     # -- fused ------------------------------------------------------------------------------
     def retrieve(
-        self, question: str, top_k: int | None = None, mode: RetrievalMode = "fused", per_file: int | None = None
+        self,
+        question: str,
+        top_k: int | None = None,
+        mode: RetrievalMode = "fused",
+        per_file: int | None = None,
+        revision: int | None = None,
     ) -> RetrievalResult:
         k = top_k or self.top_k
-        self.refresh()  # one revision check per question: BM25 and the vocabulary below use it
+        self.refresh(revision=revision)  # one revision check per question: BM25 and the vocabulary use it
         dense_hits = self.dense(question, self.candidates) if mode in {"dense", "fused"} else []
         known = {h.chunk.id: h.chunk for h in dense_hits}
         bm25_hits = self._bm25_hits(question, self.candidates, known) if mode in {"bm25", "fused"} else []
