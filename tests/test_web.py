@@ -160,6 +160,19 @@ def test_unanswerable_question_abstains(page: Any) -> None:
     _ask(page, "Who commanded Crew-13?", "do not cover")
 
 
+def test_conflict_and_the_crews_and_events_tab(page: Any) -> None:
+    _ask(page, "Who is NASA's administrator?", "The articles differ")
+    chat = page.inner_text("#chat")
+    assert "Bill Nelson" in chat and "Sean Duffy" in chat and "August 1, 2025" in chat
+    page.get_by_role("tab", name="Crews and events").click()
+    page.get_by_role("button", name="Refresh").click()  # the tab reflects uploads made since the page loaded
+    page.wait_for_function("() => document.querySelector('#facts').innerText.includes('Oleg Platonov')")
+    table = page.inner_text("#facts")
+    assert "Saturday (August 2, 2025, by the article's date)" in table
+    assert "On board are NASA astronauts Zena Cardman" in table
+    page.get_by_role("tab", name="Chat").click()
+
+
 def test_errors_are_readable_and_the_page_stays_usable(page: Any) -> None:
     page.fill("#question textarea", "")
     page.click("#ask")
