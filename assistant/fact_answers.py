@@ -81,6 +81,9 @@ _ROLE_FILLER = {
 }  # fmt: skip
 
 
+TABLE_GENERATOR = "facts-table"  # ``Answer.generator`` of an answer the table gave: no generator ran
+
+
 @dataclass
 class TableAnswer:
     """Text with ``[n]`` markers; ``facts[n-1]`` is what marker n cites."""

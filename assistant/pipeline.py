@@ -23,7 +23,7 @@ from assistant.embedding import Embedder
 from assistant.entities import find_missions
 from assistant.errors import GeneratorUnavailableError, InvalidQuestionError, UnreadableFileError
 from assistant.extractive import NOT_COVERED, ExtractiveGenerator, evidence_passages
-from assistant.fact_answers import TableAnswer, answer_from_table
+from assistant.fact_answers import TABLE_GENERATOR, TableAnswer, answer_from_table
 from assistant.fact_table import FactTable, article_date_label
 from assistant.facts import FACTS_VERSION, attach_facts
 from assistant.followup import condense
@@ -350,7 +350,7 @@ class Assistant:
         self._open(create=False)
         revision = self.store.revision()
         table_answer = answer_from_table(query, self.facts_table(revision), as_of)
-        table_reply = self._answer_from_table(question, table_answer, generator, rewrite_note, started)
+        table_reply = self._answer_from_table(question, table_answer, rewrite_note, started)
         if table_reply is not None:
             yield table_reply.text
             yield table_reply
@@ -448,7 +448,7 @@ class Assistant:
         )
 
     def _answer_from_table(
-        self, question: str, found: TableAnswer | None, generator: str | None, notes: list[str], started: float
+        self, question: str, found: TableAnswer | None, notes: list[str], started: float
     ) -> Answer | None:
         if found is None:
             return None
@@ -469,7 +469,7 @@ class Assistant:
             text=found.text,
             citations=citations,
             sources=tuple(ScoredChunk(chunk, 1.0) for chunk in chunks.values()),
-            generator=self.generator(generator).name,
+            generator=TABLE_GENERATOR,  # whichever was asked for, none ran: say so
             abstained=found.abstained,
             short_answer=found.short_answer,
             notes=tuple(

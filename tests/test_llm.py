@@ -45,9 +45,10 @@ def llama_server() -> Iterator[str]:
 
 
 def test_local_generator_answers_with_valid_citations(bot: Assistant) -> None:
-    answer = bot.ask("When did Crew-12 dock with the ISS?", generator="local")
+    # A question the crews-and-events table does not answer, so the model is really asked.
+    answer = bot.ask("How many hooks latched the Dragon capsule into place?", generator="local")
     assert answer.generator in {"local", "local->extractive"}
-    assert "February 14" in answer.text
+    assert "dozen" in answer.text
     _assert_grounded(answer)
 
 
@@ -71,8 +72,9 @@ def test_openai_generator_against_real_llama_cpp_server(bot: Assistant, embedder
     assert not any("cannot be reached" in n for n in answer.notes)
     assert "Jessica Meir" in answer.text
     _assert_grounded(answer)
-    streamed = list(remote.stream("When did Crew-12 dock with the ISS?"))
-    assert isinstance(streamed[-1], Answer) and "February 14" in streamed[-1].text
+    streamed = list(remote.stream("How many hooks latched the Dragon capsule into place?"))
+    assert isinstance(streamed[-1], Answer) and "dozen" in streamed[-1].text
+    assert streamed[-1].generator in {"openai", "openai->extractive"}
 
 
 def test_unreachable_endpoint_falls_back_and_says_so(bot: Assistant, embedder: Embedder) -> None:
@@ -107,9 +109,10 @@ def test_slow_endpoint_times_out_and_falls_back(bot: Assistant, embedder: Embedd
             openai_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1",
             llm_timeout_s=1,
         )
-        answer = slow.ask("When did Crew-12 dock with the ISS?")
+        # A question the crews-and-events table does not answer, so the LLM is really asked.
+        answer = slow.ask("How many hooks latched the Dragon capsule into place?")
         assert any("did not answer within 1 s" in note for note in answer.notes)
-        assert "February 14, 2026" in answer.text
+        assert "dozen" in answer.text
     finally:
         server.shutdown()
 

@@ -109,6 +109,7 @@ def test_roster_is_complete_with_one_citation_per_fact(bot: Assistant) -> None:
         assert name in answer.text
     assert "Jessica Meir" not in answer.text
     assert any("crews-and-events table" in n for n in answer.notes)
+    assert bot.ask("Who was aboard Crew-11?", generator="local").generator == "facts-table"  # no model ran
     _citations_quote_the_files(answer)
 
 

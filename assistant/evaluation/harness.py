@@ -20,6 +20,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 from assistant.evaluation.gold import GoldQuestion, load_gold
 from assistant.evaluation.metrics import answer_contains, score_answer
+from assistant.fact_answers import TABLE_GENERATOR
 from assistant.pipeline import Assistant
 from assistant.rerank import pool_size, rerank
 from assistant.retrieval import cap_per_file, reciprocal_rank_fusion
@@ -129,7 +130,8 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
     cited_files = answer.cited_files
     return Prediction(
         id=q.id,
-        generator=answer.generator,
+        # A table answer is filed under the generator that was asked for (``from_table`` marks it).
+        generator=generator if answer.generator == TABLE_GENERATOR else answer.generator,
         type=q.type,
         question=q.question,
         answer=answer.text,
@@ -147,7 +149,7 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
         total_ms=answer.timings.total * 1000,
         notes=list(answer.notes),
         category=q.category,
-        from_table=any(n.startswith("Answered from the crews-and-events table") for n in answer.notes),
+        from_table=answer.generator == TABLE_GENERATOR,
     )
 
 
