@@ -195,7 +195,8 @@ def ingest_phase(config: BenchConfig) -> dict[str, Any]:
     bot.store.replace_articles = timed_write  # type: ignore[method-assign]
     ingest_s = raw_s = 0.0
     chunks = raw_chunks = 0
-    for index, group in enumerate(tqdm(slices_of(files, config.slices), desc="ingest vs encode", unit="slice")):
+    progress = tqdm(slices_of(files, config.slices), desc="ingest vs encode", unit="slice")
+    for index, group in enumerate(progress):
         texts = chunk_texts(group, settings)
         sample = texts[: max(1, round(len(texts) * config.raw_fraction))]
 
@@ -215,6 +216,8 @@ def ingest_phase(config: BenchConfig) -> dict[str, Any]:
         raw_s += raw_seconds
         raw_chunks += len(sample)
         chunks += report.chunks_written
+        # The running figures, so a long run that is stopped early still says something.
+        progress.set_postfix(chunks=chunks, overhead=f"{ingest_s / (chunks / (raw_chunks / raw_s)) - 1:+.1%}")
     reingest_s, again = timed(lambda: bot.ingest(config.articles_dir, progress=False))
     raw_rate = raw_chunks / raw_s
     index_mb = dir_mb(settings.data_dir, skip=("embed_cache",))

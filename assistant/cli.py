@@ -102,6 +102,12 @@ def _parser() -> argparse.ArgumentParser:
         help="predictions.jsonl of an earlier run: its accuracy per category, rescored on this gold file, "
         "is shown beside this run's",
     )
+    evaluate.add_argument(
+        "--judge-url",
+        help="OpenAI-compatible endpoint (e.g. http://127.0.0.1:8080/v1) that judges faithfulness and relevancy "
+        "of every non-abstaining answer (default ASSISTANT_JUDGE_BASE_URL; no judge when unset)",
+    )
+    evaluate.add_argument("--judge-model", help="model name sent to the judge (default ASSISTANT_JUDGE_MODEL)")
 
     bench = sub.add_parser("bench", help="ingest speed vs raw embedding, query latency, memory and disk at one size")
     bench.add_argument("--articles", type=int, default=100, help="benchmark-corpus articles beside the shipped five")
@@ -139,6 +145,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         ("collection", "collection"),
         ("host", "host"),
         ("port", "port"),
+        ("judge_url", "judge_base_url"),
+        ("judge_model", "judge_model"),
     ):
         value = getattr(args, flag, None)
         if value is not None:

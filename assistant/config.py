@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     openai_model: str = Field("gpt-4o-mini")
     llm_timeout_s: float = Field(30.0, gt=0, description="Give up on the LLM after this many seconds.")
 
+    # `assistant eval` only: an OpenAI-compatible endpoint that judges faithfulness and relevancy.
+    judge_base_url: str | None = Field(None, description="Judge endpoint; the eval's LLM judge runs only when set.")
+    judge_api_key: str | None = Field(None)
+    judge_model: str = Field("gpt-4o-mini")
+
     max_question_chars: int = Field(2000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are rejected at ingest.")
 

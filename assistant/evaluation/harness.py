@@ -19,6 +19,7 @@ from tqdm import tqdm
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 from assistant.evaluation.gold import GoldQuestion, load_gold
+from assistant.evaluation.judge import Judge, JudgeConfig, judge_all, judgeable, summarise_verdicts
 from assistant.evaluation.metrics import answer_contains, score_answer
 from assistant.fact_answers import TABLE_GENERATOR
 from assistant.pipeline import Assistant
@@ -55,6 +56,9 @@ class Prediction:
     notes: list[str] = field(default_factory=list)
     category: str | None = None
     from_table: bool = False
+    judge_faithful: bool | None = None  # None: not judged (no judge, abstained, or the judge failed)
+    judge_relevant: bool | None = None
+    judge_error: str | None = None
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -151,6 +155,15 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
         category=q.category,
         from_table=answer.generator == TABLE_GENERATOR,
     )
+
+
+def judge_predictions(judge: Judge, rows: list[Prediction], name: str) -> dict[str, Any]:
+    """LLM-judged faithfulness (to its own quotes) and relevancy of each answer that did not abstain."""
+    chosen = [p for p in rows if judgeable(p.abstained, p.error, p.quotes)]
+    verdicts = judge_all(judge, [(p.question, p.answer, p.quotes) for p in chosen], f"judge {name}")
+    for p, verdict in zip(chosen, verdicts, strict=True):
+        p.judge_faithful, p.judge_relevant, p.judge_error = verdict.faithful, verdict.relevant, verdict.error
+    return summarise_verdicts(verdicts, judge.config.model)
 
 
 def summarise(predictions: list[Prediction]) -> dict[str, Any]:
@@ -262,6 +275,7 @@ def run_eval(
     limit: int | None = None,
     baseline_questions: int = 0,
     compare: Path | None = None,
+    judge: JudgeConfig | None = None,
 ) -> dict[str, Any]:
     """Run everything and write the report; returns the report dict."""
     started = time.perf_counter()
@@ -286,6 +300,8 @@ def run_eval(
         rows = [predict(bot, q, name) for q in tqdm(questions, desc=f"eval {name}", unit="q")]
         predictions.extend(rows)
         summaries[name] = summarise(rows)
+        if judge is not None:
+            summaries[name]["judge"] = judge_predictions(Judge(judge), rows, name)
     if baseline:
         sample = stratified_sample(questions, baseline_questions)
         rows = run_baseline(bot, corpus, workdir, sample)
@@ -368,6 +384,14 @@ def default_generators(settings: Settings) -> list[str]:
     return names
 
 
+def judge_config(settings: Settings) -> JudgeConfig | None:
+    if not settings.judge_base_url:
+        return None
+    return JudgeConfig(
+        settings.judge_base_url, settings.judge_model, settings.judge_api_key, timeout_s=2 * settings.llm_timeout_s
+    )
+
+
 def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
     generators = args.generator or default_generators(settings)
     report = run_eval(
@@ -380,10 +404,15 @@ def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
         args.limit,
         args.baseline_questions,
         args.compare,
+        judge_config(settings),
     )
     for name, summary in report["generators"].items():
         abstention = summary["abstention_on_unanswerable"] or 0.0
         p50 = summary["latency_ms"]["total"]["p50"]
-        print(f"{name:>18}: accuracy {summary['accuracy']:.1%}  abstention {abstention:.0%}  p50 {p50:.0f} ms")
+        line = f"{name:>18}: accuracy {summary['accuracy']:.1%}  abstention {abstention:.0%}  p50 {p50:.0f} ms"
+        if summary.get("judge", {}).get("judged"):
+            verdicts = summary["judge"]
+            line += f"  judged faithful {verdicts['faithfulness']:.0%}, relevant {verdicts['relevancy']:.0%}"
+        print(line)
     print(f"report: {args.out / 'report.md'}")
     return 0

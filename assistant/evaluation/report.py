@@ -138,6 +138,29 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
             for name, summary in gens.items():
                 if "accuracy_on_baseline_questions" in summary and name != default:
                     lines.append(f"{name} on the same questions: {_pct(summary['accuracy_on_baseline_questions'])}.")
+    judged = {name: s["judge"] for name, s in gens.items() if "judge" in s}
+    if judged:
+        model = next(iter(judged.values()))["model"]
+        lines += [
+            "",
+            f"## LLM judge ({model}; optional, not part of the targets)",
+            "",
+            "llama-index's FaithfulnessEvaluator (is the answer supported by the sentences it cites?) and "
+            "RelevancyEvaluator (do answer and cited sentences address the question?) on every answer that "
+            "did not abstain. A judge is only as good as its model: read these beside the rule-based scores.",
+            "",
+            "| generator | judged | faithful | relevant | judge errors |",
+            "|---|---|---|---|---|",
+        ]
+        for name, j in judged.items():
+            faithful, relevant = _pct(j["faithfulness"]), _pct(j["relevancy"])
+            lines.append(f"| {name} | {j['judged']} | {faithful} | {relevant} | {j['errors']} |")
+        flagged = [p for p in predictions if p.judge_faithful is False]
+        if flagged:
+            lines += ["", "Judged not supported by their own citations:", ""]
+            for p in flagged:
+                answer = " ".join(p.answer.split())[:160].replace("|", "\\|")
+                lines.append(f"- {p.generator} `{p.id}` {p.question} → {answer}")
     lines += ["", "## Misses", ""]
     for name in gens:
         misses = [p for p in predictions if p.generator.split("->")[0] == name and not p.correct]
