@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         "torch",
         description="torch, onnx or onnx-int8 (ONNX Runtime; exported locally into <data dir>/embed_cache).",
     )
+    embed_cache_dir: Path | None = Field(
+        None, description="Where ONNX exports of the embedding model are kept (default <data dir>/embed_cache)."
+    )
     chunk_size: int = Field(160, ge=32, description="Chunk size in tokens.")
     chunk_overlap: int = Field(32, ge=0)
 
@@ -74,6 +77,10 @@ class Settings(BaseSettings):
     ui_username: str | None = Field(None, description="Login for the web page (with ui_password).")
     ui_password: SecretStr | None = Field(None)
     max_request_bytes: int = Field(1_000_000, ge=1024, description="Largest JSON body /v1 accepts.")
+
+    @property
+    def embed_cache(self) -> Path:
+        return self.embed_cache_dir or self.data_dir / "embed_cache"
 
     @property
     def uploads_dir(self) -> Path:

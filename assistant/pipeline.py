@@ -126,7 +126,7 @@ class Assistant:
             settings.embed_model,
             settings.embed_batch_size,
             backend=settings.embed_backend,
-            cache_dir=settings.data_dir / "embed_cache",
+            cache_dir=settings.embed_cache,
         )
         self.store = ChromaStore(
             settings.collection,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import sys
 import threading
@@ -22,8 +23,21 @@ ARTICLES = ROOT / "index" / "articles"
 
 
 @pytest.fixture(scope="session")
-def embedder() -> Embedder:
-    return Embedder()
+def embed_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One ONNX export per test session, also for assistants the tests build from ``Settings``."""
+    path = tmp_path_factory.mktemp("embed_cache")
+    before = os.environ.get("ASSISTANT_EMBED_CACHE_DIR")
+    os.environ["ASSISTANT_EMBED_CACHE_DIR"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("ASSISTANT_EMBED_CACHE_DIR", None)
+    else:
+        os.environ["ASSISTANT_EMBED_CACHE_DIR"] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def embedder(embed_cache: Path) -> Embedder:
+    return Embedder(cache_dir=embed_cache)
 
 
 @pytest.fixture(scope="session")

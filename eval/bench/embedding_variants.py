@@ -61,7 +61,7 @@ def main() -> None:
             name = f"{backend} {size}/{overlap}"
             if backend not in embedders:
                 embedders[backend] = Embedder(backend=backend, cache_dir=work / "embed_cache")
-                embedders[backend].embed_query("warm up")
+                embedders[backend].load()
             settings = Settings(
                 data_dir=work / name.replace(" ", "_").replace("/", "-"),
                 embed_backend=backend,
