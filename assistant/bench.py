@@ -198,7 +198,8 @@ def ingest_phase(config: BenchConfig) -> dict[str, Any]:
     progress = tqdm(slices_of(files, config.slices), desc="ingest vs encode", unit="slice")
     for index, group in enumerate(progress):
         texts = chunk_texts(group, settings)
-        sample = texts[: max(1, round(len(texts) * config.raw_fraction))]
+        # Every n-th chunk, not the first few articles': chunk lengths (hence encode cost) vary by article.
+        sample = texts[:: max(1, round(1 / config.raw_fraction))] if config.raw_fraction < 1 else texts
 
         def raw(sample: list[str] = sample) -> None:
             bot.embedder.raw_encode(sample)
@@ -433,6 +434,14 @@ def plot_scaling(results: list[dict[str, Any]], out: Path) -> None:
     left.plot(sizes, [r["ingest_s"] for r in results], "o-", label="ingest (pipeline)")
     raw = [r["chunks"] / r["raw_encode_chunks_per_s"] for r in results]
     left.plot(sizes, raw, "s--", label="raw encode, same chunks")
+    for r in results:  # runs at different sizes may use different embedding backends: say which
+        left.annotate(
+            r.get("embed_backend", ""),
+            (r["articles"], r["ingest_s"]),
+            fontsize=7,
+            xytext=(4, -10),
+            textcoords="offset points",
+        )
     left.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds", title="Ingest time")
     right.plot(sizes, [r["retrieval_ms"]["fused"]["p50"] for r in results], "o-", label="fused retrieval")
     for name in results[-1]["answer_ms"]:
@@ -450,6 +459,10 @@ def plot_scaling(results: list[dict[str, Any]], out: Path) -> None:
 
 
 def run_bench_cli(args: argparse.Namespace, settings: Settings) -> int:
+    if not 0 < args.raw_fraction <= 1:
+        from assistant.errors import ConfigError
+
+        raise ConfigError("--raw-fraction must be more than 0 and at most 1.")
     overrides: dict[str, Any] = {"embed_backend": args.backend or settings.embed_backend}
     for key in ("chunk_size", "chunk_overlap", "embed_batch_size", "embed_model", "top_k"):
         overrides[key] = getattr(settings, key)
