@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +12,7 @@ from assistant import Settings
 from assistant.evaluation.harness import run_eval
 from assistant.evaluation.judge import JudgeConfig
 from assistant.loopback import free_port, start_llama_server
-from tests.conftest import ARTICLES
+from tests.conftest import ARTICLES, fixed_reply_endpoint
 from tests.test_eval_harness import GOLD, _write
 
 ANSWERED = {"a", "b", "c"}  # "d" is unanswerable: the pipeline abstains, nothing to judge
@@ -25,38 +23,11 @@ def _predictions(out: Path) -> dict[str, dict[str, object]]:
     return {str(r["id"]): r for r in rows}
 
 
-class _SaysNo(http.server.BaseHTTPRequestHandler):
-    """An OpenAI-compatible endpoint whose every verdict is NO (a stand-in for a strict hosted judge)."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers["Content-Length"]))
-        body = json.dumps(
-            {
-                "id": "j",
-                "object": "chat.completion",
-                "created": 0,
-                "model": "strict",
-                "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": "NO"}}],
-            }
-        ).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def strict_judge() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SaysNo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
+    """A judge whose every verdict is NO (a stand-in for a strict hosted judge)."""
+    with fixed_reply_endpoint("NO") as url:
+        yield url
 
 
 def test_no_judge_configured_means_no_judge_numbers(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import http.server
-import json
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 from assistant import Answer, Assistant
 from assistant.embedding import Embedder
 from assistant.loopback import free_port, start_llama_server
-from tests.conftest import ARTICLES
+from tests.conftest import ARTICLES, fixed_reply_endpoint
 
 pytestmark = pytest.mark.slow
 FILE_TEXT = {p.name: p.read_text(encoding="utf-8") for p in ARTICLES.iterdir()}
@@ -120,41 +119,9 @@ def test_slow_endpoint_times_out_and_falls_back(bot: Assistant, embedder: Embedd
 def test_garbage_from_endpoint_is_not_shown(bot: Assistant, embedder: Embedder, tmp_path: Path) -> None:
     """An endpoint that answers with an invented name: grounding drops it and falls back."""
 
-    class Liar(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.dumps(
-                {
-                    "id": "x",
-                    "object": "chat.completion",
-                    "created": 0,
-                    "model": "m",
-                    "choices": [
-                        {
-                            "index": 0,
-                            "finish_reason": "stop",
-                            "message": {"role": "assistant", "content": "Buzz Lightyear leads Crew-12 [1]."},
-                        }
-                    ],
-                }
-            ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Liar)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        liar = _with_generator(
-            bot, embedder, generator="openai", openai_base_url=f"http://127.0.0.1:{server.server_address[1]}/v1"
-        )
+    with fixed_reply_endpoint("Buzz Lightyear leads Crew-12 [1].") as url:
+        liar = _with_generator(bot, embedder, generator="openai", openai_base_url=url)
         answer = liar.ask("Who leads the Crew-12 mission?")
         assert "Lightyear" not in answer.text
         assert answer.generator == "openai->extractive" and answer.notes
         assert "Jessica Meir" in answer.text
-    finally:
-        server.shutdown()
