@@ -296,12 +296,13 @@ def run_eval(
     retrieval = retrieval_metrics(bot, questions, eval_settings.top_k)
     predictions: list[Prediction] = []
     summaries: dict[str, Any] = {}
+    judging = Judge(judge) if judge is not None else None  # one judge (and its evaluators) for every generator
     for name in generators:
         rows = [predict(bot, q, name) for q in tqdm(questions, desc=f"eval {name}", unit="q")]
         predictions.extend(rows)
         summaries[name] = summarise(rows)
-        if judge is not None:
-            summaries[name]["judge"] = judge_predictions(Judge(judge), rows, name)
+        if judging is not None:
+            summaries[name]["judge"] = judge_predictions(judging, rows, name)
     if baseline:
         sample = stratified_sample(questions, baseline_questions)
         rows = run_baseline(bot, corpus, workdir, sample)
