@@ -277,7 +277,7 @@ class Assistant:
         revision: int | None = None,
     ) -> RetrievalResult:
         self._open(create=False)
-        if self.store.count() == 0:
+        if self.store.is_empty():
             from assistant.errors import IndexMissingError
 
             raise IndexMissingError("The index is empty; run `assistant ingest PATH` first.")

@@ -103,6 +103,14 @@ def test_missing_index_is_a_clear_error(tmp_path: Path, embedder: Embedder) -> N
         empty.ask("Who leads Crew-12?")
 
 
+def test_index_emptied_by_deletes_is_a_clear_error(fresh_bot: Assistant, corpus_dir: Path) -> None:
+    fresh_bot.ingest(next(corpus_dir.iterdir()), progress=False)
+    for record in fresh_bot.documents():
+        fresh_bot.delete(record.file)
+    with pytest.raises(IndexMissingError, match="index is empty"):
+        fresh_bot.ask("Who leads Crew-12?")
+
+
 def test_opening_with_other_chunk_settings_is_refused(bot: Assistant, embedder: Embedder) -> None:
     other = Assistant(Settings(data_dir=bot.settings.data_dir, chunk_size=512), embedder=embedder)
     with pytest.raises(IndexMismatchError, match="chunk_size"):

@@ -132,3 +132,25 @@ def test_files_reads_one_record_per_article_and_falls_back_for_older_chunks(stor
     records = store.files()
     assert {f: r.chunks for f, r in records.items()} == {**expected, "old.txt": len(chunks)}
     assert records["old.txt"].content_hash == article.content_hash and records["a.txt"].title == "a.txt"
+
+
+def test_emptiness_and_search_without_counting_rows(store: ChromaStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The question path must not count rows (a full COUNT in embedded Chroma): ``count`` is made to fail.
+    def no_count() -> int:
+        raise AssertionError("count() on the question path")
+
+    assert store.is_empty()
+    assert store.query([1.0, 0.0, 0.0, 0.0], k=5) == []
+    items = [_article("a.txt", 20), _article("b.txt", 10)]
+    store.replace_articles(items)
+    total = sum(len(chunks) for _, chunks, _ in items)
+    monkeypatch.setattr(store, "count", no_count)
+    assert not store.is_empty()
+    hits = store.query([1.0, 0.0, 0.0, 0.0], k=total + 50)  # more than there are: all of them, no error
+    assert len(hits) == total
+    assert all(-1.0 <= score <= 1.0 for _, score in hits)
+    only_b = store.query([1.0, 0.0, 0.0, 0.0], k=total + 50, files=["b.txt"])
+    assert {c.id for c, _ in only_b} == {c.id for c in items[1][1]}
+    assert store.query([1.0, 0.0, 0.0, 0.0], k=0) == []
+    store.delete_files(["a.txt", "b.txt"])
+    assert store.is_empty()
