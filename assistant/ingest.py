@@ -127,6 +127,9 @@ def _html_title(path: Path) -> str | None:
         return None
 
 
+MIN_ARTICLE_CHARS = 8  # characters other than whitespace
+
+
 def read_article(path: Path, max_bytes: int = 20_000_000) -> Article:
     """Decode one file and read its title, URL and publication date from the text."""
     suffix = path.suffix.lower()
@@ -147,6 +150,10 @@ def read_article(path: Path, max_bytes: int = 20_000_000) -> Article:
             raise UnreadableFileError(f"{path.name} is empty.")
         text = _extract_with_reader(path)
         html_title = _html_title(path) if suffix in HTML_SUFFIXES else None
+    # A few characters are no article; this also stops stray bytes behind a UTF-16 mark, which
+    # decode to two or three valid but meaningless CJK characters, from being indexed.
+    if len("".join(text.split())) < MIN_ARTICLE_CHARS:
+        raise UnreadableFileError(f"{path.name} holds too little text to be an article.")
     return build_article(path.name, str(path), text, html_title)
 
 

@@ -205,6 +205,7 @@ def test_upload_ask_list_delete(server: LoopbackServer, client: openai.OpenAI) -
         ("image.png", b"\x89PNG\r\n\x1a\n", "not a supported kind"),
         ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary"),
         ("empty.txt", b"", "empty"),
+        ("junk16.txt", b"\xff\xfe\x00bad", "too little text"),
         ("latin1.txt", "Caf\xe9 au lait \xe0 la Station".encode("latin-1"), "not UTF-8"),
     ],
 )

@@ -54,6 +54,8 @@ def test_chunk_ids_are_deterministic() -> None:
         ("latin1.txt", "Caf\u00e9 news about the ISS.".encode("latin-1"), "not UTF-8"),
         ("notes.docx", b"PK\x03\x04", "unsupported"),
         ("empty.pdf", b"", "empty"),
+        ("junk16.txt", codecs.BOM_UTF16_LE + b"\x00bad", "too little text"),  # decodes to two CJK characters
+        ("tiny.md", b"Hi.\n", "too little text"),
     ],
 )
 def test_bad_files_get_one_clear_sentence(tmp_path: Path, name: str, payload: bytes, message: str) -> None:
