@@ -1,0 +1,101 @@
+"""What counting the collection's rows cost each question, measured side by side on a built index.
+
+Until 0e110ef every question counted the collection twice (``Assistant.retrieve`` checked
+``store.count() == 0`` and ``ChromaStore.query`` capped ``n_results`` at ``count()``); embedded
+Chroma answers ``count()`` by counting rows. Now emptiness is one row looked up (``is_empty``) and
+the search is not capped. This script times, on an existing index (e.g. the one
+``assistant bench --articles 10000 --keep --workdir DIR`` leaves in ``DIR/index``):
+
+- the store calls alone: ``count()``, ``is_empty()``, ``revision()``, one dense search;
+- fused retrieval per gold question, as it is now and with the two counts put back, alternating
+  question by question so both see the same machine load.
+
+    python eval/bench/row_count.py --data-dir DIR/index [--json eval/bench/results/row_count_10000.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from assistant import Assistant, Settings
+from assistant.bench import percentiles
+from assistant.evaluation.gold import load_gold
+from assistant.store import ChromaStore
+from assistant.types import Chunk
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class CountingStore(ChromaStore):
+    """The store as it was: emptiness by ``count() == 0``, searches capped at ``count()``."""
+
+    def is_empty(self) -> bool:
+        return self.count() == 0
+
+    def query(self, embedding: list[float], k: int, files: list[str] | None = None) -> list[tuple[Chunk, float]]:
+        return super().query(embedding, min(k, self.count()), files)
+
+
+def time_ms(fn: Callable[[], Any], repeats: int) -> list[float]:
+    out = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - started) * 1000)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True, help="data dir of a built index")
+    parser.add_argument("--questions", type=int, default=40, help="gold questions timed (each mode)")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+    settings = Settings(data_dir=args.data_dir)
+    bot = Assistant(settings)
+    questions = [q.question for q in load_gold(ROOT / "eval" / "gold" / "gold.jsonl") if not q.history]
+    questions = questions[: args.questions]
+    bot.retrieve(questions[0])  # opens the index, builds BM25, loads the question encoder
+    store = bot.store
+    vector = bot.embedder.embed_query(questions[0])
+    chunks = store.count()
+    calls = {
+        "count()": percentiles(time_ms(store.count, 30)),
+        "is_empty()": percentiles(time_ms(store.is_empty, 30)),
+        "revision()": percentiles(time_ms(store.revision, 30)),
+        "dense search, k=40": percentiles(time_ms(lambda: store.query(vector, 40), 30)),
+    }
+    counting = CountingStore(store.collection_name, data_dir=store.data_dir, host=store.host, port=store.port)
+    counting._client, counting._collection = store._client, store._collection
+    now: list[float] = []
+    before: list[float] = []
+    for question in questions:  # alternate, so both see the same load
+        bot.store = bot.retriever.store = store
+        now += time_ms(partial(bot.retrieve, question), 1)
+        bot.store = bot.retriever.store = counting
+        before += time_ms(partial(bot.retrieve, question), 1)
+    bot.store = bot.retriever.store = store
+    result: dict[str, Any] = {
+        "chunks": chunks,
+        "questions": len(questions),
+        "store_call_ms": calls,
+        "fused_retrieval_ms": {"now (no row count)": percentiles(now), "with two row counts": percentiles(before)},
+    }
+    fused = result["fused_retrieval_ms"]
+    result["fused_p50_ratio_before_over_now"] = round(
+        fused["with two row counts"]["p50"] / fused["now (no row count)"]["p50"], 2
+    )
+    print(json.dumps(result, indent=2))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
