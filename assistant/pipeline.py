@@ -175,6 +175,7 @@ class Assistant:
         indexed = self.store.files()
         seen: set[str] = set()
         pending: list[tuple[Article, list[Chunk]]] = []
+        stale_facts: list[tuple[Article, list[Chunk]]] = []  # unchanged text, facts to rewrite
         settings = ChunkSettings(self.settings.chunk_size, self.settings.chunk_overlap)
         bar = tqdm(total=len(files), desc="ingest", unit="file", disable=not progress or len(files) < 2)
         for item, path in zip(iter_articles(files, self.settings.max_file_bytes), files, strict=True):
@@ -190,7 +191,7 @@ class Assistant:
             if previous and previous.content_hash == item.content_hash:
                 if previous.facts_version != FACTS_VERSION:
                     # Same text, facts from an older extractor: rewrite metadata, re-embed nothing.
-                    self.store.update_facts(item, attach_facts(item, chunk_article(item, settings)))
+                    stale_facts.append((item, attach_facts(item, chunk_article(item, settings))))
                 report.unchanged.append(item.file)
                 continue
             chunks = chunk_article(item, settings)
@@ -204,6 +205,7 @@ class Assistant:
                 pending = []
         bar.close()
         report.chunks_written += self._write(pending)
+        self.store.update_facts(stale_facts)
         if prune:
             gone = sorted(set(indexed) - seen - {Path(p).name for p in report.errors})
             self.store.delete_files(gone)

@@ -279,14 +279,25 @@ class ChromaStore:
                 out.extend(facts_from_json(str(raw), str(meta["file"]), chunk_id, day))
         return out
 
-    def update_facts(self, article: Article, chunks: list[Chunk]) -> None:
-        """Rewrite the facts of an unchanged article's chunks (same ids), without re-embedding."""
-        self._call(
-            "update facts",
-            self.collection.update,
-            ids=[c.id for c in chunks],
-            metadatas=[_chunk_metadata(article, c) for c in chunks],
-        )
+    def update_facts(self, items: Sequence[tuple[Article, list[Chunk]]]) -> None:
+        """Rewrite the facts of unchanged articles' chunks (same ids), without re-embedding: one
+        ``update`` per ``max_batch_size`` records and one revision bump for the lot."""
+        rows = [
+            (c.id, _chunk_metadata(article, c, len(chunks) if i == 0 else 0))
+            for article, chunks in items
+            for i, c in enumerate(chunks)
+        ]
+        if not rows:
+            return
+        limit = self.max_batch_size()
+        for start in range(0, len(rows), limit):
+            batch = rows[start : start + limit]
+            self._call(
+                "update facts",
+                self.collection.update,
+                ids=[i for i, _ in batch],
+                metadatas=[m for _, m in batch],
+            )
         self._bump_revision()
 
     def _scan(

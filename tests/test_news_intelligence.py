@@ -231,8 +231,11 @@ def test_an_index_from_before_facts_gets_them_without_re_embedding(fresh_bot: As
     # What an index written before facts existed looks like: version 0 and no facts.
     collection.update(ids=ids, metadatas=[{"facts_version": 0, "facts": "[]"}] * len(ids))
     assert len(FactTable(fresh_bot.store.facts())) == 0
+    revision = fresh_bot.store.revision()
     report = fresh_bot.ingest(corpus_dir, progress=False)
     assert report.chunks_written == 0 and len(report.unchanged) == 5  # nothing re-embedded
+    assert fresh_bot.store.revision() == revision + 1  # five articles upgraded in one write
+    assert sum(r.chunks for r in fresh_bot.store.files().values()) == fresh_bot.store.count()
     assert {r.facts_version for r in fresh_bot.store.files().values()} == {FACTS_VERSION}
     assert len(FactTable(fresh_bot.store.facts())) > 20
     assert "Crew-11" in fresh_bot.ask("Which crew launched in 2025?").text
