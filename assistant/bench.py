@@ -342,6 +342,7 @@ def serve_phase(config: BenchConfig) -> dict[str, Any]:
     out["answer_ms"] = answers
     out["answer_p50_ms"] = {name: v["p50"] for name, v in answers.items()}
     out["serve_rss_mb"] = peak_rss_mb()  # before the naive pipeline is loaded beside it
+    out["served_chunks"] = bot.store.count()  # after the timings: counting rows is not free
     out["serve_rss_after_warmup_mb"] = current_rss_mb()
     if config.naive and (config.workdir / "naive").exists():
         from assistant.llm import LocalGenerator
@@ -389,6 +390,27 @@ def run_bench(config: BenchConfig) -> dict[str, Any]:
     return result
 
 
+def run_serve_only(config: BenchConfig) -> dict[str, Any]:
+    """The serving phase alone, on the index a ``--keep`` run left in ``config.workdir``."""
+    from assistant.errors import ConfigError
+
+    if not (config.workdir / "index").is_dir():
+        raise ConfigError(f"{config.workdir} holds no bench index; build one with `assistant bench --keep --workdir`.")
+    settings = config.make_settings()
+    result: dict[str, Any] = {
+        "serve_only": True,
+        "articles": len(list(config.articles_dir.glob("*.txt"))),
+        "embed_backend": settings.embed_backend,
+        "chunk_size": settings.chunk_size,
+        "chunk_overlap": settings.chunk_overlap,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
+    result.update(in_child(serve_phase, config))
+    result["chunks"] = result["served_chunks"]
+    result.setdefault("naive_answer_p50_ms", None)
+    return result
+
+
 def print_summary(result: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -396,13 +418,15 @@ def print_summary(result: dict[str, Any]) -> None:
     table = Table(title=f"bench: {result['articles']} articles, {result['chunks']} chunks ({result['embed_backend']})")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    rows = [
-        ("ingest chunks/s", f"{result['ingest_chunks_per_s']:.1f}"),
-        ("raw encode chunks/s (same chunks)", f"{result['raw_encode_chunks_per_s']:.1f}"),
-        ("ingest overhead beyond embedding", f"{result['ingest_overhead']:+.1%}"),
-        ("non-embedding share (ingest - embed) / embed", f"{result['non_embed_overhead']:+.1%}"),
-        ("re-ingest / first ingest", f"{result['reingest_fraction']:.2%}"),
-    ]
+    rows = []
+    if "ingest_s" in result:  # not in a --serve-only run
+        rows += [
+            ("ingest chunks/s", f"{result['ingest_chunks_per_s']:.1f}"),
+            ("raw encode chunks/s (same chunks)", f"{result['raw_encode_chunks_per_s']:.1f}"),
+            ("ingest overhead beyond embedding", f"{result['ingest_overhead']:+.1%}"),
+            ("non-embedding share (ingest - embed) / embed", f"{result['non_embed_overhead']:+.1%}"),
+            ("re-ingest / first ingest", f"{result['reingest_fraction']:.2%}"),
+        ]
     for mode, values in result["retrieval_ms"].items():
         rows.append((f"retrieval {mode} p50 / p95 ms", f"{values['p50']:.0f} / {values['p95']:.0f}"))
     for name, values in result["answer_ms"].items():
@@ -410,12 +434,14 @@ def print_summary(result: dict[str, Any]) -> None:
     if result.get("naive_answer_ms"):
         naive, ours = result["naive_answer_ms"], result["local_beside_naive_ms"]
         rows.append(("naive vs local, interleaved, p50 ms", f"{naive['p50']:.0f} vs {ours['p50']:.0f}"))
+    if "ingest_rss_mb" in result:
+        rows.append(("ingest peak RSS MB", f"{result['ingest_rss_mb']:.0f}"))
     rows += [
-        ("ingest peak RSS MB", f"{result['ingest_rss_mb']:.0f}"),
         ("serve peak RSS MB", f"{result['serve_rss_mb']:.0f}"),
         ("BM25 RSS MB (chunk text MB)", f"{result['bm25_rss_mb']:.0f} ({result['chunk_text_mb']:.0f})"),
-        ("index MB per 1,000 articles", f"{result['disk_mb_per_1000_articles']:.0f}"),
     ]
+    if "disk_mb_per_1000_articles" in result:
+        rows.append(("index MB per 1,000 articles", f"{result['disk_mb_per_1000_articles']:.0f}"))
     for name, value in rows:
         table.add_row(name, value)
     Console().print(table)
@@ -466,8 +492,12 @@ def run_bench_cli(args: argparse.Namespace, settings: Settings) -> int:
     overrides: dict[str, Any] = {"embed_backend": args.backend or settings.embed_backend}
     for key in ("chunk_size", "chunk_overlap", "embed_batch_size", "embed_model", "top_k"):
         overrides[key] = getattr(settings, key)
+    if args.serve_only and not args.workdir:
+        from assistant.errors import ConfigError
+
+        raise ConfigError("--serve-only needs --workdir: the folder a `--keep` run left its index in.")
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="assistant-bench-"))
-    if workdir.exists() and any(workdir.iterdir()):
+    if not args.serve_only and workdir.exists() and any(workdir.iterdir()):
         shutil.rmtree(workdir)
     config = BenchConfig(
         articles=args.articles,
@@ -481,11 +511,14 @@ def run_bench_cli(args: argparse.Namespace, settings: Settings) -> int:
         slices=args.slices,
         raw_fraction=args.raw_fraction,
     )
-    try:
-        result = run_bench(config)
-    finally:
-        if not args.keep:
-            shutil.rmtree(workdir, ignore_errors=True)
+    if args.serve_only:
+        result = run_serve_only(config)
+    else:
+        try:
+            result = run_bench(config)
+        finally:
+            if not args.keep:
+                shutil.rmtree(workdir, ignore_errors=True)
     result["config"] = {k: str(v) for k, v in asdict(config).items()}
     print_summary(result)
     if args.json:

@@ -137,6 +137,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--workdir", type=Path, help="where the bench index is built (default: a temp dir)")
     bench.add_argument("--keep", action="store_true", help="keep the workdir afterwards")
+    bench.add_argument(
+        "--serve-only",
+        action="store_true",
+        help="only re-measure serving (latency, RSS) on the index a --keep run left in --workdir",
+    )
     return parser
 
 

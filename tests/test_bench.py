@@ -149,3 +149,26 @@ def test_bench_cli_writes_json(tmp_path: Path) -> None:
     assert result["naive_answer_p50_ms"] is None
     assert result["serve_rss_mb"] > 50 and result["disk_mb_per_1000_articles"] > 0
     assert not (tmp_path / "work").exists()  # removed without --keep
+
+
+@pytest.mark.slow
+def test_bench_serve_only_re_measures_a_kept_index(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    text = " ".join(f"The harbour board met on day {j} and approved berth {j}." for j in range(30))
+    corpus.write_text(json.dumps({"id": "rt_1", "title": "Harbour", "date": "2024/05/01", "text": text}), "utf-8")
+    common = ["--corpus", str(corpus), "--questions", "2", "--generator", "extractive", "--no-naive"]
+    work = tmp_path / "work"
+    assert run(["bench", "--articles", "1", "--slices", "1", "--workdir", str(work), "--keep", *common]) == 0
+    assert (work / "index").is_dir()
+    out = tmp_path / "serve.json"
+    assert run(["bench", "--serve-only", "--workdir", str(work), "--json", str(out), *common]) == 0
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert result["serve_only"] is True and "ingest_s" not in result
+    assert result["articles"] == 6 and result["chunks"] == result["served_chunks"] > 6
+    assert result["retrieval_p95_ms"] >= result["retrieval_p50_ms"] > 0
+    assert result["answer_p50_ms"]["extractive"] > 0
+    assert (work / "index").is_dir()  # a serve-only run never deletes the index it measured
+    capsys.readouterr()
+    assert run(["bench", "--serve-only", *common]) != 0  # no --workdir: nothing to measure
+    assert run(["bench", "--serve-only", "--workdir", str(tmp_path / "nothing"), *common]) != 0
+    assert "--keep" in capsys.readouterr().err
