@@ -167,6 +167,7 @@ def test_bench_serve_only_re_measures_a_kept_index(tmp_path: Path, capsys: pytes
     assert result["articles"] == 6 and result["chunks"] == result["served_chunks"] > 6
     assert result["retrieval_p95_ms"] >= result["retrieval_p50_ms"] > 0
     assert result["answer_p50_ms"]["extractive"] > 0
+    assert result["answered_from_table"]["extractive"] + result["answer_by_generator_ms"]["extractive"]["n"] == 2
     assert (work / "index").is_dir()  # a serve-only run never deletes the index it measured
     capsys.readouterr()
     assert run(["bench", "--serve-only", *common]) != 0  # no --workdir: nothing to measure
