@@ -140,6 +140,7 @@ class Assistant:
         self._generators: dict[str, Generator] = {}
         self._opened = False
         self._facts: tuple[int, FactTable] | None = None  # (index revision, table)
+        self._empty: tuple[int, bool] | None = None  # (index revision, whether it holds no chunk)
 
     @classmethod
     def from_config(cls, **overrides: Any) -> Assistant:
@@ -279,7 +280,12 @@ class Assistant:
         revision: int | None = None,
     ) -> RetrievalResult:
         self._open(create=False)
-        if self.store.is_empty():
+        revision = self.store.revision() if revision is None else revision
+        if self._empty is None or self._empty[0] != revision:
+            # Looking for one row still costs about 15 ms at 162k chunks in embedded Chroma, so the
+            # answer is kept until the next write bumps the revision.
+            self._empty = (revision, self.store.is_empty())
+        if self._empty[1]:
             from assistant.errors import IndexMissingError
 
             raise IndexMissingError("The index is empty; run `assistant ingest PATH` first.")

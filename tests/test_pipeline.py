@@ -103,12 +103,21 @@ def test_missing_index_is_a_clear_error(tmp_path: Path, embedder: Embedder) -> N
         empty.ask("Who leads Crew-12?")
 
 
-def test_index_emptied_by_deletes_is_a_clear_error(fresh_bot: Assistant, corpus_dir: Path) -> None:
+def test_index_emptied_by_deletes_is_a_clear_error(
+    fresh_bot: Assistant, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fresh_bot.ingest(next(corpus_dir.iterdir()), progress=False)
+    fresh_bot.retrieve("Who leads Crew-12?")
+    real_is_empty = fresh_bot.store.is_empty
+    calls: list[int] = []
+    monkeypatch.setattr(fresh_bot.store, "is_empty", lambda: calls.append(1) or real_is_empty())
+    fresh_bot.retrieve("When did Crew-12 launch?")
+    assert calls == []  # asked once per index revision, not per question
     for record in fresh_bot.documents():
         fresh_bot.delete(record.file)
     with pytest.raises(IndexMissingError, match="index is empty"):
         fresh_bot.ask("Who leads Crew-12?")
+    assert calls == [1]  # the deletes bumped the revision: looked again, once
 
 
 def test_opening_with_other_chunk_settings_is_refused(bot: Assistant, embedder: Embedder) -> None:
