@@ -382,18 +382,30 @@ def in_child(fn: Callable[[BenchConfig], dict[str, Any]], config: BenchConfig) -
         return pool.submit(fn, config).result()
 
 
-def run_bench(config: BenchConfig) -> dict[str, Any]:
-    files = materialize(config)
-    log.info("bench corpus: %d files in %s", len(files), config.articles_dir)
+def run_header(config: BenchConfig) -> dict[str, Any]:
+    """What a run's figures were measured with: index settings and the machine."""
     settings = config.make_settings()
-    result: dict[str, Any] = {
-        "haystack_articles": config.articles,
+    return {
         "embed_backend": settings.embed_backend,
         "embed_batch_size": settings.embed_batch_size,
         "chunk_size": settings.chunk_size,
         "chunk_overlap": settings.chunk_overlap,
-        "raw_fraction": config.raw_fraction,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
+
+
+def write_json(result: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2), encoding="utf-8")
+
+
+def run_bench(config: BenchConfig) -> dict[str, Any]:
+    files = materialize(config)
+    log.info("bench corpus: %d files in %s", len(files), config.articles_dir)
+    result: dict[str, Any] = {
+        "haystack_articles": config.articles,
+        "raw_fraction": config.raw_fraction,
+        **run_header(config),
     }
     result.update(in_child(prepare_phase, config))
     result.update(in_child(ingest_phase, config))
@@ -410,14 +422,10 @@ def run_serve_only(config: BenchConfig) -> dict[str, Any]:
 
     if not (config.workdir / "index").is_dir():
         raise ConfigError(f"{config.workdir} holds no bench index; build one with `assistant bench --keep --workdir`.")
-    settings = config.make_settings()
     result: dict[str, Any] = {
         "serve_only": True,
         "articles": len(list(config.articles_dir.glob("*.txt"))),
-        "embed_backend": settings.embed_backend,
-        "chunk_size": settings.chunk_size,
-        "chunk_overlap": settings.chunk_overlap,
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        **run_header(config),
     }
     result.update(in_child(serve_phase, config))
     result["chunks"] = result["served_chunks"]
@@ -542,7 +550,6 @@ def run_bench_cli(args: argparse.Namespace, settings: Settings) -> int:
     result["config"] = {k: str(v) for k, v in asdict(config).items()}
     print_summary(result)
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        write_json(result, args.json)
         print(f"wrote {args.json}")
     return 0

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from assistant import Assistant, Settings
-from assistant.bench import percentiles
+from assistant.bench import percentiles, time_each, timed, write_json
 from assistant.evaluation.gold import load_gold
 from assistant.store import ChromaStore
 from assistant.types import Chunk
@@ -43,13 +41,8 @@ class CountingStore(ChromaStore):
         return super().query(embedding, min(k, self.count()), files)
 
 
-def time_ms(fn: Callable[[], Any], repeats: int) -> list[float]:
-    out = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
+def repeat_ms(fn: Callable[[], Any], repeats: int = 30) -> list[float]:
+    return [timed(fn)[0] * 1000 for _ in range(repeats)]
 
 
 def main() -> None:
@@ -67,10 +60,10 @@ def main() -> None:
     vector = bot.embedder.embed_query(questions[0])
     chunks = store.count()
     calls = {
-        "count()": percentiles(time_ms(store.count, 30)),
-        "is_empty()": percentiles(time_ms(store.is_empty, 30)),
-        "revision()": percentiles(time_ms(store.revision, 30)),
-        "dense search, k=40": percentiles(time_ms(lambda: store.query(vector, 40), 30)),
+        "count()": percentiles(repeat_ms(store.count)),
+        "is_empty()": percentiles(repeat_ms(store.is_empty)),
+        "revision()": percentiles(repeat_ms(store.revision)),
+        "dense search, k=40": percentiles(repeat_ms(lambda: store.query(vector, 40))),
     }
     counting = CountingStore(store.collection_name, data_dir=store.data_dir, host=store.host, port=store.port)
     counting._client, counting._collection = store._client, store._collection
@@ -86,7 +79,7 @@ def main() -> None:
             bot.store = bot.retriever.store = variant_store
             if forget:
                 bot._empty = None
-            times[name] += time_ms(partial(bot.retrieve, question), 1)
+            times[name] += time_each(bot.retrieve, [question])
     bot.store = bot.retriever.store = store
     fused = {name: percentiles(values) for name, values in times.items()}
     result: dict[str, Any] = {
@@ -100,8 +93,7 @@ def main() -> None:
     }
     print(json.dumps(result, indent=2))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        write_json(result, args.json)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from assistant.bench import DEFAULT_CORPUS, BenchConfig, current_rss_mb, materialize, slices_of
+from assistant.bench import DEFAULT_CORPUS, BenchConfig, current_rss_mb, materialize, slices_of, write_json
 from assistant.config import Settings
 from assistant.ingest import ChunkSettings, chunk_article, read_article
 from assistant.store import ChromaStore, IndexSpec, _chunk_metadata
@@ -223,8 +223,7 @@ def main() -> None:
         result["bm25_memory"] = memory
     print(json.dumps(result, indent=2))
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+        write_json(result, args.json)
 
 
 if __name__ == "__main__":
