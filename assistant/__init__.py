@@ -25,7 +25,8 @@ from assistant.errors import (
     StoreUnavailableError,
     UnreadableFileError,
 )
-from assistant.pipeline import Assistant, IngestReport
+from assistant.ingest.indexer import IngestReport
+from assistant.pipeline import Assistant
 from assistant.types import Answer, Article, Chunk, Citation, ScoredChunk, Timings
 
 __all__ = [

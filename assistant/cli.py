@@ -109,39 +109,6 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--judge-model", help="model name sent to the judge (default ASSISTANT_JUDGE_MODEL)")
 
-    bench = sub.add_parser("bench", help="ingest speed vs raw embedding, query latency, memory and disk at one size")
-    bench.add_argument("--articles", type=int, default=100, help="benchmark-corpus articles beside the shipped five")
-    bench.add_argument("--json", type=Path, help="write the results here")
-    bench.add_argument(
-        "--corpus",
-        type=Path,
-        default=Path(__file__).resolve().parent.parent.parent / "shared" / "bench" / "news_articles.jsonl.gz",
-        help="benchmark corpus (JSONL or JSONL.gz with id, title, date, url, text)",
-    )
-    bench.add_argument("--backend", choices=("torch", "onnx", "onnx-int8"), help="embedding backend")
-    bench.add_argument("--questions", type=int, default=20, help="gold questions timed per measurement")
-    bench.add_argument(
-        "--llm-questions", type=int, default=8, help="of those, how many the local model and the naive pipeline answer"
-    )
-    bench.add_argument(
-        "--generator", action="append", choices=GENERATOR_NAMES, help="generators to time (default extractive, local)"
-    )
-    bench.add_argument("--no-naive", action="store_true", help="skip the naive LlamaIndex pipeline")
-    bench.add_argument("--slices", type=int, default=10, help="ingest / raw-encode interleaving slices")
-    bench.add_argument(
-        "--raw-fraction",
-        type=float,
-        default=0.1,
-        help="share of each slice's chunks the raw encode times (default 0.1: a sample from every slice, "
-        "so the ratio sees the same load, without encoding the corpus twice)",
-    )
-    bench.add_argument("--workdir", type=Path, help="where the bench index is built (default: a temp dir)")
-    bench.add_argument("--keep", action="store_true", help="keep the workdir afterwards")
-    bench.add_argument(
-        "--serve-only",
-        action="store_true",
-        help="only re-measure serving (latency, RSS) on the index a --keep run left in --workdir",
-    )
     return parser
 
 
@@ -230,12 +197,8 @@ def run(argv: list[str] | None = None) -> int:
             from assistant.evaluation.harness import run_eval_cli
 
             return run_eval_cli(args, settings)
-        if args.command == "bench":
-            from assistant.bench import run_bench_cli
-
-            return run_bench_cli(args, settings)
         if args.command == "serve":
-            from assistant.server import serve
+            from assistant.serve.server import serve
 
             serve(settings, allow_unauthenticated=args.allow_unauthenticated)
             return 0

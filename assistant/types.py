@@ -118,3 +118,11 @@ class Answer:
     def cited_files(self) -> list[str]:
         """File names cited, in citation order, without repeats."""
         return list(dict.fromkeys(c.file for c in self.citations))
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk as a generator sees it: ``[n]`` in a draft means this one."""
+
+    n: int
+    chunk: Chunk

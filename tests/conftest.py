@@ -1,4 +1,7 @@
-"""Shared fixtures: the real embedding model, a real embedded Chroma in a temp dir, the shipped articles."""
+"""Shared by unit and integration tests: the repository's paths, bench scripts, loopback servers.
+
+The fixtures that load the real embedding model and Chroma live in ``tests/integration/conftest.py``,
+so unit tests never load model weights."""
 
 from __future__ import annotations
 
@@ -6,8 +9,6 @@ import contextlib
 import http.server
 import importlib.util
 import json
-import os
-import shutil
 import sys
 import threading
 import time
@@ -15,55 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
-from assistant import Assistant, Settings
-from assistant.embedding import Embedder
-from assistant.loopback import free_port
+from tests.support.loopback import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = ROOT / "index" / "articles"
-
-
-@pytest.fixture(scope="session")
-def embed_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One ONNX export per test session, also for assistants the tests build from ``Settings``."""
-    path = tmp_path_factory.mktemp("embed_cache")
-    before = os.environ.get("ASSISTANT_EMBED_CACHE_DIR")
-    os.environ["ASSISTANT_EMBED_CACHE_DIR"] = str(path)
-    yield path
-    if before is None:
-        os.environ.pop("ASSISTANT_EMBED_CACHE_DIR", None)
-    else:
-        os.environ["ASSISTANT_EMBED_CACHE_DIR"] = before
-
-
-@pytest.fixture(scope="session", autouse=True)
-def embedder(embed_cache: Path) -> Embedder:
-    return Embedder(cache_dir=embed_cache)
-
-
-@pytest.fixture(scope="session")
-def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("corpus")
-    for path in ARTICLES.iterdir():
-        shutil.copy(path, target / path.name)
-    return target
-
-
-@pytest.fixture(scope="session")
-def bot(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, corpus_dir: Path) -> Assistant:
-    """An assistant over the five shipped articles (ingested once per test session)."""
-    settings = Settings(data_dir=tmp_path_factory.mktemp("chroma"))
-    assistant = Assistant(settings, embedder=embedder)
-    assistant.ingest(corpus_dir, progress=False)
-    return assistant
-
-
-@pytest.fixture
-def fresh_bot(tmp_path: Path, embedder: Embedder) -> Iterator[Assistant]:
-    """An assistant with an empty index of its own."""
-    yield Assistant(Settings(data_dir=tmp_path / "chroma"), embedder=embedder)
 
 
 def load_bench_script(name: str) -> ModuleType:

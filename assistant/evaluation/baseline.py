@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.embedding import Embedder
-from assistant.llm import LocalGenerator, looks_like_abstention
-from assistant.prompts import render
+from assistant.answer.llm import LocalGenerator, looks_like_abstention
+from assistant.answer.prompts import render
+from assistant.store.embedding import Embedder
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ from assistant.errors import AssistantError, ConfigError
 from assistant.evaluation.gold import GoldQuestion, load_gold
 from assistant.evaluation.judge import Judge, JudgeConfig, judge_all, judgeable, summarise_verdicts
 from assistant.evaluation.metrics import answer_contains, score_answer
-from assistant.fact_answers import TABLE_GENERATOR
+from assistant.news.table_answers import TABLE_GENERATOR
 from assistant.pipeline import Assistant
-from assistant.rerank import pool_size, rerank
-from assistant.retrieval import cap_per_file, reciprocal_rank_fusion
+from assistant.query.query import parse_query
+from assistant.retrieval.hybrid import cap_per_file, reciprocal_rank_fusion
+from assistant.retrieval.rerank import pool_size, rerank
 from assistant.types import ScoredChunk
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ def retrieval_metrics(bot: Assistant, questions: list[GoldQuestion], top_k: int)
         bm25 = retriever.bm25(q.question, retriever.candidates)
         fused = reciprocal_rank_fusion([dense, bm25])
         pool = cap_per_file(fused, pool_size(top_k), retriever.per_file * 2)  # the pipeline's pool
-        reranked = rerank(q.question, pool, MAX_K, per_file=retriever.per_file)
+        reranked = rerank(parse_query(q.question), pool, MAX_K, per_file=retriever.per_file)
         for mode, hits in zip(RETRIEVAL_MODES, (dense, bm25, fused, reranked), strict=True):
             rankings[mode].append((_file_ranking(hits)[:MAX_K], gold))
     out: dict[str, Any] = {}
@@ -217,8 +218,8 @@ def summarise(predictions: list[Prediction]) -> dict[str, Any]:
 
 
 def run_baseline(bot: Assistant, corpus: Path, workdir: Path, questions: list[GoldQuestion]) -> list[Prediction]:
+    from assistant.answer.llm import LocalGenerator
     from assistant.evaluation.baseline import NaiveBaseline
-    from assistant.llm import LocalGenerator
 
     llm = bot.generator("local")
     assert isinstance(llm, LocalGenerator)

@@ -26,8 +26,8 @@ from llama_index.core.llms.callbacks import llm_completion_callback
 from pydantic import PrivateAttr
 from tqdm import tqdm
 
+from assistant.answer.llm import OpenAIGenerator
 from assistant.errors import AssistantError
-from assistant.llm import OpenAIGenerator
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assistant.entities import find_dates, find_numbers, find_people, same_person
 from assistant.evaluation.gold import GoldQuestion
+from assistant.text.dates import find_dates
+from assistant.text.numbers import find_numbers
+from assistant.text.people import find_people, same_person
 
 PEOPLE_F1_CORRECT = 0.8
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant import Assistant, Settings
 from assistant.evaluation.gold import load_gold
-from assistant.loopback import start_llama_server
+from tests.support.loopback import start_llama_server
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,12 +21,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import DEFAULT_CORPUS, chunk_texts, iter_corpus, record_to_text
+
 from assistant import Assistant, Settings
-from assistant.bench import DEFAULT_CORPUS, chunk_texts, iter_corpus, record_to_text
 from assistant.config import EmbedBackend
-from assistant.embedding import Embedder
 from assistant.evaluation.gold import load_gold
 from assistant.evaluation.harness import retrieval_metrics
+from assistant.store.embedding import Embedder
 
 ROOT = Path(__file__).resolve().parents[2]
 VARIANTS: list[tuple[EmbedBackend, int, int]] = [

@@ -87,7 +87,8 @@ def write_corpus(source: Path, target: Path, count: int) -> list[Path]:
 
 def expected_chunk_ids(paths: list[Path]) -> dict[str, set[str]]:
     from assistant.config import Settings
-    from assistant.ingest import ChunkSettings, chunk_article, read_article
+    from assistant.ingest.chunking import ChunkSettings, chunk_article
+    from assistant.ingest.readers import read_article
 
     settings = Settings()
     chunking = ChunkSettings(settings.chunk_size, settings.chunk_overlap)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.loopback import free_port, wait_until_up
+from tests.support.loopback import free_port, wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "eval" / "gold" / "gold.jsonl"

@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 import numpy as np
+from bench import percentiles
 
 from assistant import Assistant, Settings
-from assistant.bench import percentiles
-from assistant.embedding import Embedder
 from assistant.evaluation.gold import load_gold
+from assistant.store.embedding import Embedder
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -22,10 +22,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench import percentiles, time_each, timed, write_json
+
 from assistant import Assistant, Settings
-from assistant.bench import percentiles, time_each, timed, write_json
 from assistant.evaluation.gold import load_gold
-from assistant.store import ChromaStore
+from assistant.store.chroma import ChromaStore
 from assistant.types import Chunk
 
 ROOT = Path(__file__).resolve().parents[2]

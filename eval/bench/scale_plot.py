@@ -9,7 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
-from assistant.bench import plot_scaling
+from bench import plot_scaling
 
 
 def main() -> None:

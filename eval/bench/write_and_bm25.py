@@ -36,11 +36,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench import DEFAULT_CORPUS, BenchConfig, current_rss_mb, materialize, slices_of, write_json
 
-from assistant.bench import DEFAULT_CORPUS, BenchConfig, current_rss_mb, materialize, slices_of, write_json
 from assistant.config import Settings
-from assistant.ingest import ChunkSettings, chunk_article, read_article
-from assistant.store import ChromaStore, IndexSpec, _chunk_metadata
+from assistant.ingest.chunking import ChunkSettings, chunk_article
+from assistant.ingest.readers import read_article
+from assistant.store.chroma import ChromaStore
+from assistant.store.records import IndexSpec, _chunk_metadata
 from assistant.types import Article, Chunk
 
 DIM = 384
@@ -85,7 +87,9 @@ def bm25_memory(index_dir: str, collection: str, variant: str, trace: bool) -> d
     from llama_index.core.schema import TextNode
     from llama_index.retrievers.bm25 import BM25Retriever
 
-    from assistant.retrieval import HybridRetriever, release_free_heap, vocabulary_of
+    from assistant.retrieval.bm25 import release_free_heap
+    from assistant.retrieval.hybrid import HybridRetriever
+    from assistant.retrieval.relevance import vocabulary_of
 
     store = ChromaStore(collection, data_dir=Path(index_dir))
     store._collection = store._connect().get_collection(collection, embedding_function=None)
@@ -197,7 +201,7 @@ def main() -> None:
         )
         encode: dict[str, float] = {}
         if args.encode_sample:
-            from assistant.embedding import Embedder
+            from assistant.store.embedding import Embedder
 
             sample = texts[:: max(1, len(texts) // args.encode_sample)][: args.encode_sample]
             for backend in args.backends.split(","):

@@ -1,0 +1,1 @@
+"""Passages -> grounded Answer: the Generator interface and registry, generators, grounding."""

@@ -1,0 +1,167 @@
+"""Retrieved passages -> a grounded ``Answer``: draft, ground, fall back, show conflicts.
+
+One function for ``ask`` and ``stream`` alike: with ``incremental``, an LLM's draft is grounded
+sentence by sentence as it arrives and each kept sentence is yielded at once; otherwise the whole
+draft is generated first. Either way the text pieces are followed by the final ``Answer``, which
+holds exactly what was shown.
+
+- An LLM draft that keeps nothing after grounding, or has no mention of the asked-for type,
+  is replaced by the extractive answer (``Answer.generator`` says "local->extractive").
+- A generator that is down or slow falls back the same way, with a note that says so.
+- When another retrieved article gives a different value for the answer's quantity, both are shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.answer.base import Draft, Generator
+from assistant.answer.conflicts import other_values
+from assistant.answer.extractive import NOT_COVERED, ExtractiveGenerator
+from assistant.answer.grounding import Grounder
+from assistant.answer.llm import looks_like_abstention
+from assistant.answer.streaming import sentence_break
+from assistant.errors import GeneratorUnavailableError
+from assistant.query.answer_types import typed_candidates
+from assistant.query.query import Query
+from assistant.retrieval.evidence import evidence_passages
+from assistant.retrieval.hybrid import RetrievalResult
+from assistant.text.periods import article_date_label
+from assistant.types import Answer, Passage, Timings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """When the question arrived and when retrieval finished (``perf_counter`` seconds)."""
+
+    started: float
+    retrieved: float
+
+    def timings(self, generated: float | None = None) -> Timings:
+        now = time.perf_counter()
+        generated = now if generated is None else generated
+        return Timings(self.retrieved - self.started, generated - self.retrieved, now - self.started)
+
+
+def not_covered(query: Query, reason: str, generator: str, notes: list[str], clock: Clock) -> Answer:
+    """The abstention when retrieval found nothing relevant: no invented text, no citation."""
+    text = f"The articles do not cover this ({reason})."
+    timings = clock.timings(clock.retrieved)
+    return Answer(query.asked, text, (), (), generator, abstained=True, notes=tuple(notes), timings=timings)
+
+
+def compose(
+    query: Query,
+    retrieval: RetrievalResult,
+    generator: Generator,
+    *,
+    evidence_sentences: int,
+    incremental: bool,
+    notes: list[str],
+    clock: Clock,
+) -> Iterator[str | Answer]:
+    """Yield the grounded text pieces of the answer, then the ``Answer`` itself."""
+    passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
+    extractive = isinstance(generator, ExtractiveGenerator)
+    if not extractive:
+        passages = evidence_passages(query, passages, evidence_sentences)
+    grounder = Grounder(passages, question_missions=set(query.missions))
+    notes = list(notes)
+    draft: Draft | None = None
+    generator_used = generator.name
+    try:
+        if extractive or not incremental:
+            draft = generator.generate(query, passages)
+            shown = grounder.add_text(draft.text) if not draft.abstained else []
+            if shown:
+                yield " ".join(shown)
+        else:
+            yield from _grounded_stream(generator, query, passages, grounder)
+            draft = Draft(" ".join(grounder.kept + grounder.dropped))
+    except GeneratorUnavailableError as err:
+        log.warning("generator %s failed: %s", generator.name, err, exc_info=err.__cause__ is not None)
+        notes.append(f"{err} Showing the extractive answer instead.")
+    generated_at = time.perf_counter()
+    short = draft.short_answer if draft else None
+    abstained = bool(draft and (draft.abstained or looks_like_abstention(draft.text)) and not grounder.kept)
+    if generator.name != "extractive" and not _acceptable(query, grounder):
+        if draft is not None and not notes:
+            reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
+            notes.append(f"The {generator.name} model's answer {reason}; showing the extractive answer instead.")
+        chunk_passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
+        fallback = ExtractiveGenerator().generate(query, chunk_passages)
+        grounder = Grounder(chunk_passages, question_missions=set(query.missions))
+        shown = grounder.add_text(fallback.text) if not fallback.abstained else []
+        if shown:
+            yield ("\n\n" if incremental else "") + " ".join(shown)
+        short, abstained = fallback.short_answer, fallback.abstained
+        generator_used = f"{generator.name}->extractive"
+    if grounder.kept and not abstained and short:
+        conflict = _show_conflict(query, short, grounder)
+        if conflict:
+            yield ("\n\n" if incremental else " ") + conflict
+    citations: tuple = ()
+    if not grounder.kept:
+        text = f"{NOT_COVERED.rstrip('.')} (no sentence in the retrieved passages answers it)."
+        if not abstained:
+            notes.append("No part of the draft answer could be backed by the articles.")
+        yield text
+        abstained = True
+    else:
+        text = grounder.text
+        citations = tuple(grounder.citations)
+    yield Answer(
+        question=query.asked,
+        text=text,
+        citations=citations,
+        sources=tuple(retrieval.chunks),
+        generator=generator_used,
+        abstained=abstained,
+        short_answer=short if not abstained else None,
+        notes=tuple(notes),
+        timings=clock.timings(generated_at),
+    )
+
+
+def _grounded_stream(generator: Generator, query: Query, passages: list[Passage], grounder: Grounder) -> Iterator[str]:
+    """An LLM's pieces cut at sentence ends; each sentence is shown once grounding keeps it."""
+    buffer = ""
+    for piece in generator.stream(query, passages):
+        buffer += piece
+        while (cut := sentence_break(buffer)) is not None:
+            sentence, buffer = buffer[:cut], buffer[cut:]
+            for shown_piece in grounder.add_text(sentence):
+                yield shown_piece + " "
+    yield from grounder.add_text(buffer)
+
+
+def _show_conflict(query: Query, short: str, grounder: Grounder) -> str | None:
+    """When another retrieved article gives a different value, show both with their dates."""
+    if not grounder.citations:
+        return None
+    first = grounder.citations[0]
+    others = other_values(query, short, first.file, grounder.passages)
+    if not others:
+        return None
+    grounder.label(0, article_date_label(first.published))
+    shown = []
+    for other in others:
+        sentence = f"Another article gives {other.value} [{other.passage.n}]."
+        if grounder.add_sentence(sentence):
+            grounder.label(len(grounder.kept) - 1, article_date_label(other.passage.chunk.published))
+            shown.append(grounder.kept[-1])
+    return " ".join(shown) or None
+
+
+def _acceptable(query: Query, grounder: Grounder) -> bool:
+    """An LLM answer counts only if something survived grounding and it has the asked-for type."""
+    if not grounder.kept:
+        return False
+    if query.qtype == "text":
+        return True
+    return bool(typed_candidates(query, grounder.text, None))

@@ -1,0 +1,236 @@
+"""The extractive generator: no LLM; it answers with words that are in the articles.
+
+1. Every sentence of the retrieved passages is scored against the question (IDF-weighted overlap
+   of stemmed terms with synonyms, mission designators that must agree, the passage's rank, and
+   whether the sentence holds something of the asked-for type).
+2. For who / when / how-many questions it picks the name, date or number in the best such
+   sentence that sits closest to the question's words; for rosters, every name in that sentence.
+   Other questions get the best sentence itself.
+3. If no sentence shares a word with what is being asked, it abstains rather than guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from assistant.answer.base import Draft
+from assistant.domain import VOCABULARY
+from assistant.query.answer_types import typed_candidates
+from assistant.query.query import Query
+from assistant.query.terms import weighted_terms
+from assistant.retrieval.evidence import ScoredSentence, SentenceRanking, kind_bonus, score_sentences
+from assistant.text.dates import DateMention, find_dates
+from assistant.text.name_words import NOT_NAME_WORDS
+from assistant.text.terms import content_terms, stem
+from assistant.types import Passage
+
+NOT_COVERED = "The articles do not say."
+_WITHHELD = re.compile(
+    r"\b(?:undisclosed|unspecified|unnamed|unidentified|unknown|not\s+(?:been\s+)?(?:disclosed|named|identified|"
+    r"released|made\s+public))\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    sentence: ScoredSentence
+    closeness: float
+
+
+def _closeness(
+    info: Query,
+    sentence: ScoredSentence,
+    start: int,
+    end: int,
+    weights: dict[str, float] | None = None,
+    terms: dict[str, float] | None = None,
+) -> float:
+    """How near a mention sits to the question's words (sum of weight/(1+distance)).
+
+    Weights are the terms' IDF over the candidate sentences, so "Japanese" (rare) pulls harder
+    than "astronaut" (everywhere).
+    """
+    wanted = terms if terms is not None else weighted_terms(info.terms)
+    # Generic words ("astronaut", "crew") name the type asked for, not which one: when the question
+    # has a distinguishing word ("Japanese", "ESA"), only those pull.
+    distinguishing = {t: w for t, w in wanted.items() if t not in VOCABULARY.generic_terms and not re.search(r"\d", t)}
+    if terms is None and any(w == 1.0 for w in distinguishing.values()):
+        wanted = distinguishing
+    tokens = list(re.finditer(r"[A-Za-z]+-\d+|[A-Za-z][A-Za-z'’]*|\d+", sentence.text))
+    mention_index = next((i for i, t in enumerate(tokens) if t.end() > start), len(tokens))
+    mention_last = next((i for i, t in enumerate(tokens) if t.end() >= end), mention_index)
+    total = 0.0
+    for i, token in enumerate(tokens):
+        if mention_index <= i <= mention_last:
+            continue
+        token_terms = content_terms(token.group(0))
+        if token_terms and token_terms[0] in wanted:
+            distance = mention_index - i if i < mention_index else i - mention_last
+            # A comma or semicolon between the word and the mention usually means another clause.
+            lo, hi = sorted((token.start(), start if i < mention_index else end))
+            distance += 3 * len(re.findall(r"[,;()]", sentence.text[lo:hi]))
+            weight = (weights or {}).get(token_terms[0], 1.0) * wanted[token_terms[0]]
+            total += weight / (1 + distance)
+    return total
+
+
+def _date_span(info: Query, sentence: ScoredSentence, idf: dict[str, float]) -> tuple[str, int, int] | None:
+    """The date (joined with a nearby time) that best answers a when-question."""
+    published = sentence.passage.chunk.published
+    mentions = [m for m in find_dates(sentence.text, published) if m.kind != "relative"]
+    if not mentions:
+        return None
+    order = {"date": 0, "weekday": 1, "month": 2, "time": 3, "year": 4}
+    if info.wants_time:
+        order = {"time": 0, "date": 1, "weekday": 2, "month": 3, "year": 4}
+    if info.wants_weekday:
+        order = {"weekday": 0, "date": 1, "time": 2, "month": 3, "year": 4}
+    best = min(
+        mentions,
+        key=lambda m: (
+            order.get(m.kind, 9) - (0.5 if m.resolved else 0),
+            -_closeness(info, sentence, m.start, m.end, idf),
+        ),
+    )
+    text = _describe_date(best)
+    start, end = best.start, best.end
+    times = [m for m in mentions if m.kind == "time" and m is not best and 0 <= m.start - best.end <= 12]
+    if best.kind in {"date", "weekday"} and times:
+        text = f"{text} at {times[0].text}" if best.kind == "date" else f"{text}, {times[0].text}"
+        end = times[0].end
+    return text, start, end
+
+
+def _describe_date(mention: DateMention) -> str:
+    if mention.kind == "weekday" and mention.resolved:
+        day = mention.resolved
+        return f"{mention.text} ({day:%B} {day.day}, {day.year}, by the article's date)"
+    return mention.text
+
+
+_FUNCTION_WORDS = {"of", "and", "to", "in", "on", "at", "the", "a", "from", "for", "with", "by", "or", "as"}
+
+
+def _number_span(text: str, start: int, end: int) -> str:
+    """The number with the word it counts ("a dozen hooks", "400 pounds", "34-hour")."""
+    tail = re.match(r"-[a-z]+|\s+[a-z]+", text[end:])
+    if tail and tail.group(0).strip(" -") not in _FUNCTION_WORDS:
+        return text[start : end + tail.end()].strip()
+    return text[start:end]
+
+
+def _counted_bonus(info: Query, sentence: ScoredSentence, end: int) -> float:
+    """A number directly followed by the counted noun ("18 astronauts" for "how many astronauts")."""
+    following = re.findall(r"[A-Za-z]+", sentence.text[end : end + 30])[:2]
+    return 2.0 if info.counted and any(stem(w) in info.counted for w in following) else 0.0
+
+
+def _new_proper_nouns(question: str, sentence: str) -> list[str]:
+    """Capitalised words of the sentence (not its first) that the question does not contain."""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z][\w-]*", question)}
+    words = re.findall(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+\b", sentence.strip().lstrip("*#- "))
+    return [w for w in words if w.lower() not in asked and w.lower() not in NOT_NAME_WORDS]
+
+
+def _withholds(info: Query, sentence: str) -> bool:
+    """Does the sentence say the asked-for detail is not known ("an undisclosed health issue")?"""
+    for match in _WITHHELD.finditer(sentence):
+        following = re.findall(r"[A-Za-z]+", sentence[match.end() : match.end() + 40])[:3]
+        if {stem(w) for w in following} & set(info.terms):
+            return True
+    return False
+
+
+def _accepts(info: Query, sentence: ScoredSentence, counted_hit: bool, names: int) -> bool:
+    """Is this sentence about what was asked, not just holding something of the right type?"""
+    if not info.focus or info.focus & set(sentence.terms) or counted_hit:
+        return True
+    # A roster sentence of the asked mission's article answers "who was on it" without the verb.
+    return info.qtype == "people" and names >= 2
+
+
+class ExtractiveGenerator:
+    """Answers with spans and sentences copied from the passages."""
+
+    name = "extractive"
+
+    def generate(self, query: Query, passages: list[Passage]) -> Draft:
+        info = query
+        ranking = score_sentences(info, passages)
+        if not ranking.sentences:
+            return Draft(NOT_COVERED, abstained=True)
+        if info.qtype in {"person", "people", "date", "number"}:
+            # A who/when/how-many question with nothing of that type near its words is not answered
+            # by these articles: say so rather than hand back a loosely related sentence.
+            return self._typed_answer(info, ranking) or Draft(NOT_COVERED, abstained=True)
+        relevant = [s for s in ranking.sentences[:12] if not info.focus or info.focus & set(s.terms)]
+        if info.asks_name:
+            # "What is the name of ..." wants a proper name the question does not already contain.
+            relevant = [s for s in relevant if _new_proper_nouns(info.text, s.text)]
+        if not relevant:
+            return Draft(NOT_COVERED, abstained=True)
+        best = relevant[0]
+        if info.asks_specific and _withholds(info, best.text):
+            # "What specific health issue ...?" answered by "an undisclosed health issue": the
+            # article says it does not know, which is not an answer.
+            return Draft(NOT_COVERED, abstained=True)
+        return Draft(f"{best.text} [{best.passage.n}]", short_answer=None)
+
+    def _typed_answer(self, info: Query, ranking: SentenceRanking) -> Draft | None:
+        idf = ranking.idf
+        options: list[tuple[float, ScoredSentence, list[tuple[str, int, int]]]] = []
+        for sentence in ranking.sentences[:8]:
+            mentions = typed_candidates(info, sentence.text, sentence.passage.chunk.published)
+            if not mentions:
+                continue
+            counted = max((_counted_bonus(info, sentence, m[2]) for m in mentions), default=0.0)
+            if not _accepts(info, sentence, counted > 0, len(mentions)):
+                continue
+            closeness = max(
+                _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2]) for m in mentions
+            )
+            options.append((sentence.score + closeness + kind_bonus(info, sentence), sentence, mentions))
+        if not options:
+            return None
+        _, sentence, mentions = max(options, key=lambda o: o[0])
+        marker = f"[{sentence.passage.n}]"
+        if info.qtype == "people":
+            names = self._roster(info, sentence, mentions, idf)
+            listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+            return Draft(f"{listed} {marker}.", short_answer=listed)
+        if info.qtype == "date":
+            span = _date_span(info, sentence, idf)
+            if span is None:
+                return None
+            return Draft(f"{span[0]} {marker}.", short_answer=span[0])
+        best = max(
+            mentions, key=lambda m: _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2])
+        )
+        if info.qtype == "number":
+            answer = _number_span(sentence.text, best[1], best[2])
+            return Draft(f"{answer} {marker}.", short_answer=answer)
+        return Draft(f"{best[0]} {marker}.", short_answer=best[0])
+
+    @staticmethod
+    def _roster(
+        info: Query, sentence: ScoredSentence, mentions: list[tuple[str, int, int]], idf: dict[str, float]
+    ) -> list[str]:
+        """All names of the sentence, or, when the question narrows the group by a proper noun
+        ("NASA astronauts", "from ESA or Roscosmos", "Japanese"), those next to the narrowing words."""
+        names = list(dict.fromkeys(m[0] for m in mentions))
+        narrowing = info.narrowing
+        if not narrowing & set(sentence.terms):
+            return names
+        weights = {t: 1.0 for t in narrowing}
+        near = {m[0]: _closeness(info, sentence, m[1], m[2], None, weights) for m in mentions}
+        top = max(near.values())
+        if top <= 0:
+            return names
+        return [n for n in names if near[n] >= 0.5 * top]
+
+    def stream(self, query: Query, passages: list[Passage]) -> Iterator[str]:
+        yield self.generate(query, passages).text

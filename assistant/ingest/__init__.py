@@ -1,0 +1,1 @@
+"""Files -> Article -> Chunks: readers, article metadata, chunking, and the indexer."""

@@ -1,0 +1,1 @@
+"""The ``Query``: one question parsed once (type, terms, names, missions, anchors, time scope)."""

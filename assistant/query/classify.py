@@ -1,0 +1,43 @@
+"""What a question asks for: a person, a roster, a date, a number, or an explanation ("text")."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from assistant.text.people import find_people
+
+QuestionType = Literal["person", "people", "date", "number", "text"]
+
+_PERSON_HEADS = (
+    r"(?:astronauts?|cosmonauts?|person|people|man|woman|commander|pilot|leader|administrator|"
+    r"engineer|manager|head|chief|ceo|founder|official|member|members|crewmates?|specialist|"
+    r"photographer|reporter|journalist|author|writer|spokes(?:man|woman|person)|president|secretary)"
+)
+
+
+def classify(question: str) -> QuestionType:
+    q = re.sub(r"^\W*(and|so|but|then|also|ok|okay)\b[\s,]*", "", question.strip().lower())
+    described = re.match(r"^(?i:who)\s+(?i:is|was)\s+(.+?)\W*$", question.strip())
+    if described and [p.text for p in find_people(described.group(1))] == [described.group(1)]:
+        return "text"  # "Who is Jessica Meir?" asks for a description, not a name
+    if re.search(r"\bhow\s+(many|much|long|far|fast|often|old|heavy)\b|\bwhat\s+(number|percentage)\b", q):
+        return "number"
+    if re.search(r"^\W*(and\s+)?when\b|\b(what|which)\s+(date|day|time|year|month)\b|\bon\s+what\b", q):
+        return "date"
+    person_word = r"\b(crew\s*members|members|astronauts|cosmonauts|crewmates|roster|everyone|who\s+else)\b"
+    roster = (
+        re.search(r"\b(who|which\s+\w+)\s+(were|are)\b", q)
+        or re.search(r"\b(list|name)\s+(all|every|each)\b", q)
+        or re.search(r"^\W*list\b", q)
+        or (re.search(person_word, q) and re.search(r"\b(who|which|list|name)\b", q))
+        or re.search(r"\bwho\s+(flew|flies|is|was|are|were)\s+(on|aboard|in)\b", q)
+    )
+    modifier = r"(?:(?!(?:does|do|did|is|was|are|were|has|have|had)\b)[\w.'’-]+\s+)"
+    asks_person = re.search(rf"\b(which|what)\s+{modifier}{{0,4}}{_PERSON_HEADS}\b", q)
+    names_person = re.search(rf"^\W*(name|identify)\s+(?:the|a|an)\s+(?:[\w.'’-]+\s+){{0,2}}{_PERSON_HEADS}\b", q)
+    if re.search(r"(^|[,;:]\s*)(who|whom|whose)\b", q) or asks_person or names_person:
+        return "people" if roster else "person"
+    if roster and re.search(r"\b(astronauts|cosmonauts|members)\b", q):
+        return "people"
+    return "text"

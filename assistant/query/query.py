@@ -1,0 +1,83 @@
+"""The ``Query``: one question parsed once (type, terms, names, missions, time scope) and passed
+down to every stage, so nothing below the pipeline reads the question text again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from assistant.domain import VOCABULARY
+from assistant.query.anchors import question_anchors
+from assistant.query.classify import QuestionType, classify
+from assistant.query.terms import expand_terms, narrowing_terms
+from assistant.query.timescope import question_time_range
+from assistant.text.missions import find_missions
+from assistant.text.people import find_people
+from assistant.text.periods import DateRange
+from assistant.text.terms import STOPWORDS, content_terms, stem
+
+
+@dataclass(frozen=True)
+class Query:
+    """Everything the stages need to know about one question."""
+
+    text: str  # what is retrieved and answered: the standalone question
+    qtype: QuestionType
+    terms: list[str]  # stemmed content terms of the question
+    focus: set[str]  # the terms that say what is asked, minus generic ones, with synonyms
+    wants_time: bool = False
+    wants_weekday: bool = False
+    asks_name: bool = False
+    asks_specific: bool = False  # "what specific / exactly which ..." wants the detail itself
+    asks_duration: bool = False  # "how long": a number with a unit of time or length
+    counted: set[str] = field(default_factory=set)  # "how many astronauts" -> {"astronaut"}
+    people: tuple[str, ...] = ()  # names the question itself mentions
+    missions: tuple[str, ...] = ()  # normalised designators it names, in order ("crew-12")
+    asked: str = ""  # the question as typed, when ``text`` is its standalone rewrite; else ``text``
+    as_of: date | None = None  # the day the question is asked
+    scope: DateRange | None = None  # the period it is about ("in 2025", "this week"), if any
+    anchors: tuple[str, ...] = ()  # words a passage must contain for the question to be about it
+    narrowing: frozenset[str] = frozenset()  # proper nouns that pick some people out of a group
+
+
+def parse_query(question: str, as_of: date | None = None, asked: str | None = None) -> Query:
+    """Parse ``question`` once; ``asked`` is the follow-up as typed when ``question`` rewrites it."""
+    terms = content_terms(question)
+    qtype = classify(question)
+    focus_raw = [t for t in terms if t not in VOCABULARY.generic_terms and not re.search(r"\d", t)]
+    return Query(
+        people=tuple(p.text for p in find_people(question)),
+        missions=tuple(find_missions(question)),
+        asked=asked or question,
+        as_of=as_of,
+        scope=question_time_range(question, as_of),
+        anchors=tuple(question_anchors(question)),
+        narrowing=frozenset(narrowing_terms(question)),
+        text=question,
+        qtype=qtype,
+        terms=terms,
+        focus=expand_terms(focus_raw) if focus_raw else set(),
+        wants_time=bool(re.search(r"\bwhat\s+time\b|\bat\s+what\s+time\b", question.lower())),
+        wants_weekday=bool(re.search(r"\bday\s+of\s+the\s+week\b|\bweekday\b", question.lower())),
+        counted=_counted_terms(question),
+        asks_duration=bool(re.search(r"\bhow\s+long\b", question.lower())),
+        asks_specific=bool(re.search(r"\b(?:specific|exact|exactly|precisely|particular)\b", question.lower())),
+        asks_name=bool(
+            re.search(
+                r"\b(what|which)\s+(is|was)\s+the\s+name\b|\bwhat\s+(is|was)\s+\w+(\s+\w+)?\s+called\b|"
+                r"\bname\s+of\s+the\b",
+                question.lower(),
+            )
+        ),
+    )
+
+
+def _counted_terms(question: str) -> set[str]:
+    """The noun a how-many question counts: "How many astronauts ..." -> {"astronaut"}."""
+    match = re.search(r"\bhow\s+(?:many|much)\s+([a-z][\w-]*)", question.lower())
+    if not match:
+        return set()
+    words = [w for w in re.split(r"[\s-]+", match.group(1)) if w not in STOPWORDS]
+    return {stem(w) for w in words}

@@ -1,0 +1,1 @@
+"""Chunks for a query: hybrid dense + BM25 search, the relevance floor, sentence evidence, rerank."""

@@ -1,0 +1,197 @@
+"""Hybrid retrieval: dense (Chroma) and BM25 (bm25s) fused by reciprocal rank.
+
+Fusion is done here rather than with ``QueryFusionRetriever`` because that retriever replaces each
+hit's scores with its fused score, and the relevance floor needs the raw cosine similarity.
+
+Relevance floor, two gates, both needed for "the articles do not cover it":
+1. the best dense similarity must reach ``min_dense_score`` (off-topic questions fail here);
+2. every proper noun and year in the question must occur somewhere in the corpus, and every
+   mission designator in the retrieved passages (on-topic questions about things the articles
+   never mention, such as "Crew-13", fail here).
+
+The BM25 index lives in each process's memory and holds no text: a bm25s sparse score matrix with
+its token vocabulary, and the chunk ids in corpus order. It is built from the chunks read page by
+page from Chroma, and rebuilt whenever the collection's revision number changes, so it stays in step
+with a shared Chroma server too. The texts and metadata of the top BM25 hits are read back from
+Chroma by id at question time (those the dense search already returned are not read twice).
+Tokenisation is the one llama-index's ``BM25Retriever`` used before: bm25s's default token pattern,
+English stop words removed from the passages, the Snowball English stemmer on passages and questions.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.query.query import Query
+from assistant.retrieval.bm25 import Bm25Index, release_free_heap
+from assistant.retrieval.relevance import missing_anchors, vocabulary_of
+from assistant.store.chroma import ChromaStore
+from assistant.store.embedding import Embedder
+from assistant.types import Chunk, ScoredChunk
+
+log = logging.getLogger(__name__)
+
+RetrievalMode = Literal["dense", "bm25", "fused"]
+RRF_K = 60  # the constant from Cormack et al.; damps the head of each ranking
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    """Chunks for the generator, plus what each retriever saw (for eval and the sources panel)."""
+
+    chunks: list[ScoredChunk]
+    relevant: bool
+    reason: str = ""
+    dense: list[ScoredChunk] = field(default_factory=list)
+    bm25: list[ScoredChunk] = field(default_factory=list)
+
+
+def cap_per_file(ranked: list[ScoredChunk], k: int, per_file: int) -> list[ScoredChunk]:
+    """Top ``k`` with at most ``per_file`` chunks from one article, so one long article cannot
+    crowd out the one that holds the answer; the cap is lifted if too few articles remain."""
+    chosen: list[ScoredChunk] = []
+    counts: dict[str, int] = {}
+    for hit in ranked:
+        if counts.get(hit.chunk.file, 0) < per_file:
+            chosen.append(hit)
+            counts[hit.chunk.file] = counts.get(hit.chunk.file, 0) + 1
+        if len(chosen) == k:
+            return chosen
+    extra = [h for h in ranked if h not in chosen]
+    return chosen + extra[: k - len(chosen)]
+
+
+def reciprocal_rank_fusion(rankings: list[list[ScoredChunk]], k: int = RRF_K) -> list[ScoredChunk]:
+    """Fuse rankings; keeps each chunk's dense and BM25 scores from whichever list had them."""
+    fused: dict[str, float] = {}
+    dense: dict[str, float | None] = {}
+    bm25: dict[str, float | None] = {}
+    chunk_by_id: dict[str, Chunk] = {}
+    for ranking in rankings:
+        for rank, hit in enumerate(ranking):
+            cid = hit.chunk.id
+            chunk_by_id[cid] = hit.chunk
+            fused[cid] = fused.get(cid, 0.0) + 1.0 / (k + rank + 1)
+            if hit.dense is not None:
+                dense[cid] = hit.dense
+            if hit.bm25 is not None:
+                bm25[cid] = hit.bm25
+    order = sorted(fused, key=lambda cid: fused[cid], reverse=True)
+    return [ScoredChunk(chunk_by_id[c], fused[c], dense.get(c), bm25.get(c)) for c in order]
+
+
+class HybridRetriever:
+    """Dense + BM25 over the same Chroma collection."""
+
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        top_k: int = 5,
+        min_dense_score: float = 0.25,
+        candidates: int = 20,
+        per_file: int = 3,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.top_k = top_k
+        self.min_dense_score = min_dense_score
+        self.candidates = candidates
+        self.per_file = per_file
+        self._bm25: Bm25Index | None = None
+        self._vocabulary: set[str] = set()
+        self._revision: int | None = None
+        self._built = False
+        self._lock = threading.Lock()
+
+    # -- BM25 -------------------------------------------------------------------------------
+    def refresh(self, force: bool = False, revision: int | None = None) -> None:
+        """Rebuild the BM25 index if the collection changed since it was built (``revision``: the
+        collection's revision when the caller has just read it)."""
+        revision = self.store.revision() if revision is None else revision
+        if not force and self._built and revision == self._revision:
+            return
+        with self._lock:
+            if not force and self._built and revision == self._revision:
+                return
+            ids: list[str] = []
+            texts: list[str] = []
+            for chunk in self.store.iter_chunks():
+                ids.append(chunk.id)
+                texts.append(f"{chunk.title or ''}\n{chunk.text}")
+            vocabulary = vocabulary_of(texts)
+            self._bm25 = Bm25Index.build(ids, texts) if ids else None
+            del texts
+            self._vocabulary = vocabulary
+            self._revision = revision
+            self._built = True
+            release_free_heap()  # the build read the whole corpus; keep only the index
+            log.info("BM25 index rebuilt: %d chunks (revision %s)", len(ids), revision)
+
+    def bm25(self, question: str, k: int) -> list[ScoredChunk]:
+        self.refresh()
+        return self._bm25_hits(question, k)
+
+    def _bm25_hits(self, question: str, k: int, known: dict[str, Chunk] | None = None) -> list[ScoredChunk]:
+        """BM25 over the index as last refreshed (callers refresh first). The hits' chunks are
+        taken from ``known`` when there, else read from Chroma; a chunk deleted since the last
+        refresh is skipped."""
+        index = self._bm25
+        if index is None:
+            return []
+        hits = index.search(question, k)
+        known = known or {}
+        fetched = {c.id: c for c in self.store.get_chunks([cid for cid, _ in hits if cid not in known])}
+        out = []
+        for cid, score in hits:
+            chunk = known.get(cid) or fetched.get(cid)
+            if chunk is not None:
+                out.append(ScoredChunk(chunk, score, dense=None, bm25=score))
+        return out
+
+    # -- dense ------------------------------------------------------------------------------
+    def dense(self, question: str, k: int, embedding: list[float] | None = None) -> list[ScoredChunk]:
+        vector = embedding if embedding is not None else self.embedder.embed_query(question)
+        return [ScoredChunk(c, s, dense=s, bm25=None) for c, s in self.store.query(vector, k)]
+
+    # -- fused ------------------------------------------------------------------------------
+    def retrieve(
+        self,
+        query: Query,
+        top_k: int | None = None,
+        mode: RetrievalMode = "fused",
+        per_file: int | None = None,
+        revision: int | None = None,
+    ) -> RetrievalResult:
+        k = top_k or self.top_k
+        self.refresh(revision=revision)  # one revision check per question: BM25 and the vocabulary use it
+        dense_hits = self.dense(query.text, self.candidates) if mode in {"dense", "fused"} else []
+        known = {h.chunk.id: h.chunk for h in dense_hits}
+        bm25_hits = self._bm25_hits(query.text, self.candidates, known) if mode in {"bm25", "fused"} else []
+        if mode == "dense":
+            ranked = dense_hits
+        elif mode == "bm25":
+            ranked = bm25_hits
+        else:
+            ranked = reciprocal_rank_fusion([dense_hits, bm25_hits])
+        # The floor: drop chunks whose dense similarity is known to be below it.
+        # Per chunk, a weak cosine is forgiven when BM25 found the chunk strongly (a rare name the
+        # small embedding model does not know, such as "Fedyaev").
+        best_bm25 = max((h.bm25 for h in bm25_hits if h.bm25 is not None), default=0.0)
+        above_floor = [
+            h
+            for h in ranked
+            if h.dense is None or h.dense >= self.min_dense_score or (h.bm25 is not None and h.bm25 >= 0.5 * best_bm25)
+        ]
+        kept = cap_per_file(above_floor, k, per_file or self.per_file)
+        best_dense = max((h.dense for h in dense_hits if h.dense is not None), default=None)
+        if not kept or (best_dense is not None and best_dense < self.min_dense_score):
+            return RetrievalResult([], False, "no passage is close enough to the question", dense_hits, bm25_hits)
+        missing = missing_anchors(query.anchors, [h.chunk for h in kept], self._vocabulary)
+        if missing:
+            reason = "the articles never mention " + ", ".join(missing)
+            return RetrievalResult([], False, reason, dense_hits, bm25_hits)
+        return RetrievalResult(kept, True, "", dense_hits, bm25_hits)

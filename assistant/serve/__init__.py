@@ -1,0 +1,1 @@
+"""Front ends over one shared Assistant: the HTTP API, the Gradio page, the server, rendering."""

@@ -1,0 +1,97 @@
+"""What the store writes and reads per chunk: the index spec, per-file records, chunk metadata.
+
+Chroma metadata values cannot be None, so unknown fields are left out and read back as None.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from assistant.store.facts_codec import facts_to_json
+from assistant.types import Article, Chunk
+
+SCHEMA_VERSION = 1
+
+# (article, its chunks, one embedding per chunk): what ``replace_articles`` writes.
+ArticleWrite = tuple[Article, list[Chunk], list[list[float]]]
+
+
+@dataclass(frozen=True)
+class IndexSpec:
+    """What a collection was built with; opening it with anything else is refused."""
+
+    embed_model: str
+    embed_dim: int
+    chunk_size: int
+    chunk_overlap: int
+    embed_backend: str = "torch"
+
+    def as_metadata(self) -> dict[str, Any]:
+        return {
+            "embed_model": self.embed_model,
+            "embed_dim": self.embed_dim,
+            "chunk_size": self.chunk_size,
+            "chunk_overlap": self.chunk_overlap,
+            "embed_backend": self.embed_backend,
+            "schema": SCHEMA_VERSION,
+        }
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    file: str
+    content_hash: str
+    chunks: int
+    title: str | None
+    published: date | None
+    facts_version: int = 0  # 0: written before facts were extracted
+
+
+def _chunk_metadata(article: Article, chunk: Chunk, article_chunks: int = 0, facts_version: int = 0) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "file": chunk.file,
+        "start": chunk.start,
+        "end": chunk.end,
+        "content_hash": article.content_hash,
+    }
+    if article_chunks:  # on an article's first chunk only: ``files()`` reads one record per file
+        meta["article_chunks"] = article_chunks
+    # Chroma metadata values cannot be None: leave unknown fields out.
+    if article.title:
+        meta["title"] = article.title
+    if article.url:
+        meta["url"] = article.url
+    if article.published:
+        meta["published"] = article.published.isoformat()
+    meta["facts_version"] = facts_version  # which extractor wrote ``facts``; 0: none
+    if chunk.facts:
+        meta["facts"] = facts_to_json(chunk.facts)
+    return meta
+
+
+def _chunk_from_record(chunk_id: str, document: str, meta: dict[str, Any]) -> Chunk:
+    published = meta.get("published")
+    return Chunk(
+        id=chunk_id,
+        file=str(meta["file"]),
+        text=document,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        title=meta.get("title"),
+        url=meta.get("url"),
+        published=date.fromisoformat(published) if published else None,
+    )
+
+
+def _file_record(meta: dict[str, Any], chunks: int) -> FileRecord:
+    published = meta.get("published")
+    return FileRecord(
+        file=str(meta["file"]),
+        content_hash=str(meta.get("content_hash", "")),
+        chunks=chunks,
+        title=meta.get("title"),
+        published=date.fromisoformat(published) if published else None,
+        facts_version=int(meta.get("facts_version", 0)),
+    )
