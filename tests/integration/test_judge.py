@@ -12,8 +12,8 @@ from assistant import Settings
 from assistant.evaluation.harness import run_eval
 from assistant.evaluation.judge import JudgeConfig
 from tests.conftest import ARTICLES, fixed_reply_endpoint
+from tests.integration.test_eval_harness import GOLD, _write
 from tests.support.loopback import free_port, start_llama_server
-from tests.test_eval_harness import GOLD, _write
 
 ANSWERED = {"a", "b", "c"}  # "d" is unanswerable: the pipeline abstains, nothing to judge
 
