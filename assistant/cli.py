@@ -97,6 +97,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument(
+        "--split",
+        choices=("all", "tune", "report"),
+        default="all",
+        help="tune: ids ending in an even digit (develop on these); report: odd ones (report, never tune); default all",
+    )
+    evaluate.add_argument(
+        "--workdir", type=Path, help="keep the eval index here and reuse it next time (default: a temp folder)"
+    )
+    evaluate.add_argument(
         "--compare",
         type=Path,
         help="predictions.jsonl of an earlier run: its accuracy per category, rescored on this gold file, "

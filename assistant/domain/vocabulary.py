@@ -31,6 +31,7 @@ class Vocabulary:
     rockets: re.Pattern[str]
     uncrewed: re.Pattern[str]
     conversation_thing: re.Pattern[str]
+    space_subject: re.Pattern[str]
     generic_terms: frozenset[str]
     not_narrowing: frozenset[str]
     neutral_proper: frozenset[str]
@@ -70,6 +71,7 @@ def load_vocabulary(path: Path = _FILE) -> Vocabulary:
         rockets=re.compile(vehicles["rockets"]),
         uncrewed=re.compile(vehicles["uncrewed"], re.I),
         conversation_thing=re.compile(vehicles["conversation_thing"]),
+        space_subject=re.compile(vehicles["space_subject"]),
         generic_terms=frozenset(terms["generic"]),
         not_narrowing=frozenset(terms["not_narrowing"]),
         neutral_proper=frozenset(terms["neutral_proper"]),

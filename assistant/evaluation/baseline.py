@@ -38,14 +38,18 @@ class NaiveBaseline:
 
         client = chromadb.PersistentClient(path=str(chroma_dir), settings=ChromaSettings(anonymized_telemetry=False))
         collection = client.get_or_create_collection("naive_baseline")
-        storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
-        documents = SimpleDirectoryReader(str(corpus)).load_data()
-        self.index = VectorStoreIndex.from_documents(
-            documents,
-            storage_context=storage,
-            embed_model=embedder.llama_embedding,
-            transformations=[SentenceSplitter(chunk_size=1024, chunk_overlap=200)],
-        )
+        vector_store = ChromaVectorStore(chroma_collection=collection)
+        if collection.count():
+            # A kept eval workdir: the baseline's index from an earlier run over the same corpus.
+            self.index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embedder.llama_embedding)
+        else:
+            documents = SimpleDirectoryReader(str(corpus)).load_data()
+            self.index = VectorStoreIndex.from_documents(
+                documents,
+                storage_context=StorageContext.from_defaults(vector_store=vector_store),
+                embed_model=embedder.llama_embedding,
+                transformations=[SentenceSplitter(chunk_size=1024, chunk_overlap=200)],
+            )
         self.retriever: Any = self.index.as_retriever(similarity_top_k=2)
         self.llm = llm
 

@@ -28,6 +28,25 @@ class GoldQuestion(BaseModel):
     category: str | None = None  # "temporal", "roster", "conflict", "follow-up": a report row each
     as_of: date | None = None  # the day the question is asked ("this week")
     all_of: list[str] = []  # phrases a correct answer must also contain (both values of a conflict)
+    distractors: list[str] = []  # wrong choices of a quiz: an answer naming one is wrong
+
+    def answer_strings(self) -> list[str]:
+        """The gold answer and its aliases as text (for masking before distractors are looked for)."""
+        answers = self.answer if isinstance(self.answer, list) else [self.answer]
+        return [str(a) for a in [*answers, *self.aliases] if a is not None]
+
+    def number_value(self) -> float | None:
+        """The value of a number answer: a JSON number, or the first number in "34 hours" / "a dozen"."""
+        if isinstance(self.answer, bool):
+            return None
+        if isinstance(self.answer, int | float):
+            return float(self.answer)
+        if isinstance(self.answer, str):
+            from assistant.evaluation.readings import number_values
+
+            values = number_values(self.answer)
+            return values[0] if values else None
+        return None
 
     @model_validator(mode="after")
     def _answer_fits_type(self) -> GoldQuestion:
@@ -38,8 +57,8 @@ class GoldQuestion(BaseModel):
             if not isinstance(self.answer, list) or not self.answer:
                 raise ValueError("a people answer is a non-empty list of names")
         elif self.type == "number":
-            if isinstance(self.answer, bool) or not isinstance(self.answer, int | float):
-                raise ValueError("a number answer is a number")
+            if self.number_value() is None:
+                raise ValueError('a number answer is a number, or text holding one ("34 hours", "a dozen")')
         elif not isinstance(self.answer, str) or not self.answer.strip():
             raise ValueError(f"a {self.type} answer is a non-empty string")
         return self
@@ -73,3 +92,21 @@ def load_gold(path: Path) -> list[GoldQuestion]:
     if not questions:
         raise ConfigError(f"The gold file {path} holds no questions.")
     return questions
+
+
+SPLITS = ("all", "tune", "report")
+
+
+def split_of(question_id: str) -> str:
+    """Ids ending in an even digit are the tuning half, odd ones the reported half (no digit: crc32)."""
+    import zlib
+
+    last = question_id.strip()[-1:]
+    parity = int(last) % 2 if last.isdigit() else zlib.crc32(question_id.encode()) % 2
+    return "tune" if parity == 0 else "report"
+
+
+def in_split(questions: list[GoldQuestion], split: str) -> list[GoldQuestion]:
+    if split == "all":
+        return questions
+    return [q for q in questions if split_of(q.id) == split]

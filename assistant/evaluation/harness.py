@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
-from assistant.evaluation.gold import GoldQuestion, load_gold
+from assistant.evaluation.gold import GoldQuestion, in_split, load_gold
 from assistant.evaluation.judge import Judge, JudgeConfig, judge_all, judgeable, summarise_verdicts
 from assistant.evaluation.metrics import answer_contains, score_answer
 from assistant.news.table_answers import TABLE_GENERATOR
@@ -30,7 +30,7 @@ from assistant.types import ScoredChunk
 
 log = logging.getLogger(__name__)
 
-RETRIEVAL_MODES = ("dense", "bm25", "fused", "fused+rerank")
+RETRIEVAL_MODES = ("dense", "bm25", "fused", "fused+rerank", "fused+rerank+as_of")
 MAX_K = 10
 
 
@@ -60,6 +60,7 @@ class Prediction:
     judge_faithful: bool | None = None  # None: not judged (no judge, abstained, or the judge failed)
     judge_relevant: bool | None = None
     judge_error: str | None = None
+    outcome: str = ""  # "correct", "wrong" or "abstained" (see metrics.score_answer)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -87,7 +88,12 @@ def retrieval_metrics(bot: Assistant, questions: list[GoldQuestion], top_k: int)
         fused = reciprocal_rank_fusion([dense, bm25])
         pool = cap_per_file(fused, pool_size(top_k), retriever.per_file * 2)  # the pipeline's pool
         reranked = rerank(parse_query(q.question), pool, MAX_K, per_file=retriever.per_file)
-        for mode, hits in zip(RETRIEVAL_MODES, (dense, bm25, fused, reranked), strict=True):
+        # The pipeline's own path with the question's asking day: later articles dropped, the
+        # period the question names favoured (retrieval/dates.py).
+        dated_query = parse_query(q.question, q.as_of)
+        dated = retriever.retrieve(dated_query, top_k=pool_size(top_k), per_file=retriever.per_file * 2)
+        dated_hits = rerank(dated_query, dated.chunks, MAX_K, per_file=retriever.per_file)
+        for mode, hits in zip(RETRIEVAL_MODES, (dense, bm25, fused, reranked, dated_hits), strict=True):
             rankings[mode].append((_file_ranking(hits)[:MAX_K], gold))
     out: dict[str, Any] = {}
     for mode, items in rankings.items():
@@ -129,6 +135,7 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
             0.0,
             error=str(err),
             category=q.category,
+            outcome="correct" if q.type == "unanswerable" else "abstained",
         )
     score = score_answer(q, answer.text, answer.abstained, len(answer.citations))
     retrieved = {s.chunk.id for s in answer.sources}
@@ -155,6 +162,7 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
         notes=list(answer.notes),
         category=q.category,
         from_table=answer.generator == TABLE_GENERATOR,
+        outcome=score.outcome,
     )
 
 
@@ -192,9 +200,17 @@ def summarise(predictions: list[Prediction]) -> dict[str, Any]:
         }
         for stage in ("retrieve", "generate", "total")
     }
+    n = len(predictions)
+    outcomes = {o: sum(p.outcome == o for p in predictions) for o in ("correct", "wrong", "abstained")}
     return {
-        "n": len(predictions),
+        "n": n,
         "accuracy": statistics.fmean(p.correct for p in predictions) if predictions else 0.0,
+        # Correct, wrong and abstained apart: a wrong answer costs more than an abstention, so the
+        # score is (correct - wrong) / n, CRAG's convention.
+        "outcomes": outcomes,
+        "wrong_rate": outcomes["wrong"] / n if n else 0.0,
+        "abstain_rate": outcomes["abstained"] / n if n else 0.0,
+        "score": (outcomes["correct"] - outcomes["wrong"]) / n if n else 0.0,
         "answerable_accuracy": statistics.fmean(p.correct for p in answerable) if answerable else None,
         "by_type": by_type,
         "by_category": by_category,
@@ -249,6 +265,7 @@ def run_baseline(bot: Assistant, corpus: Path, workdir: Path, questions: list[Go
                 generate_ms=result.generate_s * 1000,
                 total_ms=(time.perf_counter() - started) * 1000,
                 category=q.category,
+                outcome=score.outcome,
             )
         )
     return out
@@ -277,18 +294,27 @@ def run_eval(
     baseline_questions: int = 0,
     compare: Path | None = None,
     judge: JudgeConfig | None = None,
+    split: str = "all",
+    workdir: Path | None = None,
 ) -> dict[str, Any]:
-    """Run everything and write the report; returns the report dict."""
+    """Run everything and write the report; returns the report dict.
+
+    ``split``: "tune" (ids ending in an even digit), "report" (odd) or "all". ``workdir``: where
+    the eval's index lives and stays (a later run only skips unchanged files); default: a folder
+    inside ``out`` that is removed afterwards.
+    """
     started = time.perf_counter()
-    questions = load_gold(gold_path)[:limit]
+    questions = in_split(load_gold(gold_path), split)[:limit]
     if not corpus.is_dir():
         raise ConfigError(f"The corpus folder {corpus} does not exist.")
     missing = sorted({s for q in questions for s in q.sources} - {p.name for p in corpus.iterdir()})
     if missing:
         raise ConfigError(f"The gold file cites files that are not in {corpus}: {', '.join(missing[:5])}.")
     out.mkdir(parents=True, exist_ok=True)
-    workdir = out / "work"
-    shutil.rmtree(workdir, ignore_errors=True)
+    keep = workdir is not None
+    workdir = workdir or out / "work"
+    if not keep:
+        shutil.rmtree(workdir, ignore_errors=True)
     eval_settings = settings.model_copy(
         update={"data_dir": workdir / "chroma", "collection": "eval", "chroma_host": None}
     )
@@ -317,6 +343,7 @@ def run_eval(
             summaries[name]["accuracy_on_baseline_questions"] = statistics.fmean(p.correct for p in same)
     report = {
         "gold": str(gold_path),
+        "split": split,
         "corpus": str(corpus),
         "questions": len(questions),
         "baseline_questions": len(stratified_sample(questions, baseline_questions)) if baseline else 0,
@@ -341,7 +368,8 @@ def run_eval(
 
     write_plots(report, predictions, out)
     write_markdown(report, predictions, out)
-    shutil.rmtree(workdir, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 
@@ -407,11 +435,18 @@ def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
         args.baseline_questions,
         args.compare,
         judge_config(settings),
+        split=args.split,
+        workdir=args.workdir,
     )
     for name, summary in report["generators"].items():
         abstention = summary["abstention_on_unanswerable"] or 0.0
         p50 = summary["latency_ms"]["total"]["p50"]
-        line = f"{name:>18}: accuracy {summary['accuracy']:.1%}  abstention {abstention:.0%}  p50 {p50:.0f} ms"
+        counts = summary["outcomes"]
+        line = (
+            f"{name:>18}: accuracy {summary['accuracy']:.1%}  correct {counts['correct']} wrong {counts['wrong']} "
+            f"abstained {counts['abstained']}  score {summary['score']:+.1%}  abstention (unans.) {abstention:.0%}  "
+            f"p50 {p50:.0f} ms"
+        )
         if summary.get("judge", {}).get("judged"):
             verdicts = summary["judge"]
             line += f"  judged faithful {verdicts['faithfulness']:.0%}, relevant {verdicts['relevancy']:.0%}"

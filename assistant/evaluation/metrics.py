@@ -8,7 +8,13 @@
 - number: "a dozen" = 12, "400 pounds" = 400, "sixth" = 6;
 - text: normalised containment of the answer or an alias (token F1 reported beside it);
 - unanswerable: correct only if the system abstained and cited nothing.
-An answerable question the system abstained on is wrong.
+- distractors: an answer that names one of the question's wrong choices is wrong, even if it
+  also names the gold answer (the gold answer's own words are masked first).
+An answerable question the system abstained on is not correct; ``outcome`` tells it apart from a
+wrong answer (correct / wrong / abstained).
+
+The readings of names, dates and numbers come from ``evaluation.readings``, not from the entity
+finders that produce the answers, so a finder's blind spot cannot also hide its misses.
 """
 
 from __future__ import annotations
@@ -18,9 +24,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from assistant.evaluation.gold import GoldQuestion
-from assistant.text.dates import find_dates
-from assistant.text.numbers import find_numbers
-from assistant.text.people import find_people, same_person
+from assistant.evaluation.readings import date_values, name_runs, number_values, same_person
 
 PEOPLE_F1_CORRECT = 0.8
 
@@ -63,7 +67,7 @@ def person_answer_matches(text: str, name: str, aliases: list[str]) -> bool:
     hedge by listing a whole roster (more than ``MAX_NAMES_IN_PERSON_ANSWER`` people)."""
     if not person_matches(text, name, aliases):
         return False
-    named = list(dict.fromkeys(p.text for p in find_people(text)))
+    named = list(dict.fromkeys(name_runs(text)))
     if not named:
         return True  # named only by surname or alias ("Meir")
     first_ok = same_person(named[0], name) or any(same_person(named[0], a) for a in aliases)
@@ -74,7 +78,7 @@ def people_scores(text: str, gold_names: list[str], aliases: list[str]) -> tuple
     """(precision, recall, F1) of the names in ``text`` against the gold roster."""
     found_gold = [g for g in gold_names if person_matches(text, g, [a for a in aliases if same_person(a, g)])]
     found_gold += [g for g in gold_names if g not in found_gold and contains_phrase(text, g.split()[-1])]
-    predicted = [p.text for p in find_people(text)]
+    predicted = name_runs(text)
     predicted = list(dict.fromkeys(predicted))
     correct_predicted = [p for p in predicted if any(same_person(p, g) for g in gold_names)]
     recall = len(found_gold) / len(gold_names)
@@ -84,25 +88,39 @@ def people_scores(text: str, gold_names: list[str], aliases: list[str]) -> tuple
 
 
 def date_matches(text: str, iso: str) -> bool:
-    year, month, day = (int(part) for part in iso.split("-"))
+    """The gold day is written in the text: ISO, or a date whose day and month agree and whose
+    year, when written, agrees too."""
     if iso in text:
         return True
-    for mention in find_dates(text):
-        if mention.resolved and mention.resolved.isoformat() == iso:
-            return True
-        same_day = mention.kind == "date" and mention.month == month and mention.day == day
-        if same_day and mention.year in (None, year):
-            return True
-    return False
+    year, month, day = (int(part) for part in iso.split("-"))
+    return any(m == month and d == day and y in (None, year) for y, m, d in date_values(text))
 
 
 def number_matches(text: str, value: float) -> bool:
-    return any(abs(n.value - float(value)) < 1e-9 * max(1.0, abs(float(value))) for n in find_numbers(text))
+    return any(abs(n - float(value)) < 1e-9 * max(1.0, abs(float(value))) for n in number_values(text))
+
+
+def names_distractor(gold: GoldQuestion, text: str) -> str | None:
+    """The first distractor the text names once the gold answer's own words are masked, if any."""
+    masked = normalise(text)
+    for answer in sorted(gold.answer_strings(), key=len, reverse=True):
+        phrase = normalise(answer)
+        if phrase:
+            masked = re.sub(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", " ", masked)
+    answers = [normalise(a) for a in gold.answer_strings()]
+    for distractor in gold.distractors:
+        phrase = normalise(distractor)
+        if not phrase or any(re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", a) for a in answers):
+            continue  # a distractor inside the gold answer itself ("New York" in "New York City")
+        if re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", masked):
+            return distractor
+    return None
 
 
 @dataclass(frozen=True)
 class AnswerScore:
     correct: bool
+    outcome: str = ""  # "correct", "wrong" or "abstained"
     f1: float | None = None  # people / text
     precision: float | None = None
     recall: float | None = None
@@ -120,16 +138,26 @@ def answer_contains(gold: GoldQuestion, text: str) -> bool:
     if gold.type == "date":
         return date_matches(text, str(gold.answer)) or any(contains_phrase(text, a) for a in gold.aliases)
     if gold.type == "number":
-        assert isinstance(gold.answer, int | float)
-        return number_matches(text, gold.answer) or any(contains_phrase(text, a) for a in gold.aliases)
+        value = gold.number_value()
+        return (value is not None and number_matches(text, value)) or any(
+            contains_phrase(text, a) for a in [*gold.aliases, *([gold.answer] if isinstance(gold.answer, str) else [])]
+        )
     return False
 
 
 def score_answer(gold: GoldQuestion, text: str, abstained: bool, n_citations: int) -> AnswerScore:
     score = _score_by_type(gold, text, abstained, n_citations)
     if score.correct and gold.all_of and not all(contains_phrase(text, phrase) for phrase in gold.all_of):
-        return AnswerScore(False, score.f1, score.precision, score.recall)
-    return score
+        score = AnswerScore(False, "", score.f1, score.precision, score.recall)
+    if score.correct and not abstained and names_distractor(gold, text):
+        score = AnswerScore(False, "", score.f1, score.precision, score.recall)
+    if score.correct:
+        outcome = "correct"
+    elif abstained and gold.type != "unanswerable":
+        outcome = "abstained"
+    else:
+        outcome = "wrong"  # a wrong answer, or an unanswerable question answered anyway
+    return AnswerScore(score.correct, outcome, score.f1, score.precision, score.recall)
 
 
 def _score_by_type(gold: GoldQuestion, text: str, abstained: bool, n_citations: int) -> AnswerScore:
@@ -140,8 +168,8 @@ def _score_by_type(gold: GoldQuestion, text: str, abstained: bool, n_citations: 
     if gold.type == "people":
         assert isinstance(gold.answer, list)
         precision, recall, f1 = people_scores(text, gold.answer, gold.aliases)
-        return AnswerScore(f1 >= PEOPLE_F1_CORRECT, f1, precision, recall)
+        return AnswerScore(f1 >= PEOPLE_F1_CORRECT, "", f1, precision, recall)
     if gold.type == "text":
         f1 = max(token_f1(text, candidate) for candidate in [str(gold.answer), *gold.aliases])
-        return AnswerScore(answer_contains(gold, text), f1)
+        return AnswerScore(answer_contains(gold, text), "", f1)
     return AnswerScore(answer_contains(gold, text))

@@ -53,7 +53,22 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
         f"Gold: `{report['gold']}` ({report['questions']} questions; naive baseline on "
         f"{report.get('baseline_questions', 0)} of them, every type in proportion) · corpus: `{report['corpus']}` · "
         f"{report['ingest']['chunks']} chunks · top-k {report['settings']['top_k']} · run took "
-        f"{report['seconds']:.0f} s",
+        f"{report['seconds']:.0f} s · split: {report.get('split', 'all')}",
+        "",
+        "## Correct, wrong, abstained",
+        "",
+        "A wrong answer costs more than an abstention: score = (correct - wrong) / questions (CRAG's convention).",
+        "",
+        "| generator | questions | correct | wrong | abstained | score |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, s in gens.items():
+        o = s["outcomes"]
+        lines.append(
+            f"| {name} | {s['n']} | {o['correct']} ({_pct(s['accuracy'])}) | {o['wrong']} ({_pct(s['wrong_rate'])}) | "
+            f"{o['abstained']} ({_pct(s['abstain_rate'])}) | **{s['score']:+.1%}** |"
+        )
+    lines += [
         "",
         "## Answers by generator",
         "",

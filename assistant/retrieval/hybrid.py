@@ -23,10 +23,12 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from assistant.query.query import Query
 from assistant.retrieval.bm25 import Bm25Index, release_free_heap
+from assistant.retrieval.dates import in_period, published_by
 from assistant.retrieval.relevance import missing_anchors, vocabulary_of
 from assistant.store.chroma import ChromaStore
 from assistant.store.embedding import Embedder
@@ -168,15 +170,22 @@ class HybridRetriever:
     ) -> RetrievalResult:
         k = top_k or self.top_k
         self.refresh(revision=revision)  # one revision check per question: BM25 and the vocabulary use it
-        dense_hits = self.dense(query.text, self.candidates) if mode in {"dense", "fused"} else []
+        # Asked on a given day, later articles are dropped from the candidates, so look further.
+        candidates = self.candidates * (3 if query.as_of else 1)
+        asked_on = query.as_of or date.today()
+        dense_hits = self.dense(query.text, candidates) if mode in {"dense", "fused"} else []
         known = {h.chunk.id: h.chunk for h in dense_hits}
-        bm25_hits = self._bm25_hits(query.text, self.candidates, known) if mode in {"bm25", "fused"} else []
+        bm25_hits = self._bm25_hits(query.text, candidates, known) if mode in {"bm25", "fused"} else []
+        dense_hits, bm25_hits = published_by(dense_hits, asked_on), published_by(bm25_hits, asked_on)
         if mode == "dense":
             ranked = dense_hits
         elif mode == "bm25":
             ranked = bm25_hits
         else:
-            ranked = reciprocal_rank_fusion([dense_hits, bm25_hits])
+            rankings = [dense_hits, bm25_hits]
+            if query.scope is not None:
+                rankings.append(in_period(reciprocal_rank_fusion(rankings), query.scope))
+            ranked = reciprocal_rank_fusion(rankings)
         # The floor: drop chunks whose dense similarity is known to be below it.
         # Per chunk, a weak cosine is forgiven when BM25 found the chunk strongly (a rare name the
         # small embedding model does not know, such as "Fedyaev").
