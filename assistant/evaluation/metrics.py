@@ -67,7 +67,7 @@ def person_answer_matches(text: str, name: str, aliases: list[str]) -> bool:
     hedge by listing a whole roster (more than ``MAX_NAMES_IN_PERSON_ANSWER`` people)."""
     if not person_matches(text, name, aliases):
         return False
-    named = list(dict.fromkeys(name_runs(text)))
+    named = name_runs(text, outside_brackets=True)
     if not named:
         return True  # named only by surname or alias ("Meir")
     first_ok = same_person(named[0], name) or any(same_person(named[0], a) for a in aliases)
@@ -83,7 +83,7 @@ def people_scores(text: str, gold_names: list[str], aliases: list[str]) -> tuple
     correct_predicted = [p for p in predicted if any(same_person(p, g) for g in gold_names)]
     recall = len(found_gold) / len(gold_names)
     precision = len(correct_predicted) / len(predicted) if predicted else (1.0 if found_gold else 0.0)
-    f1 = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+    f1 = 0.0 if precision + recall == 0 else round(2 * precision * recall / (precision + recall), 6)
     return precision, recall, f1
 
 

@@ -14,7 +14,7 @@ from dateutil import parser as date_parser
 from text_to_num import alpha2digit
 
 _WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
-_NAME_RUN = re.compile(rf"\b{_WORD}(?:\s+(?:[A-Z]\.\s+)?{_WORD}){{1,2}}\b")
+_NAME_RUN = re.compile(rf"\b{_WORD}(?:\s+(?:[A-Z]\.\s+)?{_WORD})+\b")
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATE_SHAPES = re.compile(
     rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s+\d{{4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:,?\s+\d{{4}})?"
@@ -26,15 +26,23 @@ _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9}
 _DOZEN = re.compile(r"\b(half\s+a\s+)?(a\s+)?dozen\b", re.I)
 
 
-def name_runs(text: str) -> list[str]:
-    """Runs of two or three capitalised words (the eval's idea of a name), in text order, unique."""
-    runs = [m.group(0) for m in _NAME_RUN.finditer(text.replace("**", ""))]
+def name_runs(text: str, outside_brackets: bool = False) -> list[str]:
+    """Runs of two or more capitalised words (the eval's idea of a name), in text order, unique.
+
+    A title stays on the run ("Transportation Secretary Sean Duffy"): ``same_person`` compares the
+    end of a run. With ``outside_brackets``, what stands in parentheses (a post, an agency) is skipped.
+    """
+    text = text.replace("**", "")
+    if outside_brackets:
+        text = re.sub(r"\([^)]*\)", " ", text)
+    runs = [m.group(0) for m in _NAME_RUN.finditer(text)]
     return list(dict.fromkeys(runs))
 
 
 def same_person(a: str, b: str) -> bool:
-    """Same surname, and the same first name when both give one ("Meir" = "Jessica Meir")."""
-    sa, sb = a.lower().split(), b.lower().split()
+    """Same surname, and the same first name when both give one ("Meir" = "Jessica Meir"); a run
+    with a title in front matches on its last two words ("Secretary Sean Duffy" = "Sean Duffy")."""
+    sa, sb = a.lower().split()[-2:], b.lower().split()[-2:]
     if not sa or not sb or sa[-1] != sb[-1]:
         return False
     return len(sa) == 1 or len(sb) == 1 or sa[0] == sb[0]
@@ -60,6 +68,10 @@ def number_values(text: str) -> list[float]:
     values: list[float] = []
     for match in _SCALED.finditer(text):
         values.append(float(match.group(1)) * _SCALE[match.group(2).lower()])
-    converted = alpha2digit(_SCALED.sub(" ", text), "en")
+    # "eight-month" and "twenty-five": text2num reads hyphenated compounds, not a number glued to its noun.
+    spaced = re.sub(
+        r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)-(?=[a-z])", r"\1 ", _SCALED.sub(" ", text)
+    )
+    converted = alpha2digit(spaced, "en")
     values.extend(float(m.group(0).replace(",", "")) for m in _DIGITS.finditer(converted))
     return values
