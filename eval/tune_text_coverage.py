@@ -31,7 +31,11 @@ def main() -> None:
         extractive.MIN_TEXT_COVERAGE = threshold
         counts = {"correct": 0, "wrong": 0, "abstained": 0}
         for q in questions:
-            answer = bot.ask(q.question, generator="extractive", as_of=q.as_of)
+            if q.history:
+                turns = [*q.history, {"role": "user", "content": q.question}]
+                answer = bot.chat(turns, generator="extractive", as_of=q.as_of)
+            else:
+                answer = bot.ask(q.question, generator="extractive", as_of=q.as_of)
             counts[score_answer(q, answer.text, answer.abstained, len(answer.citations)).outcome] += 1
         score = (counts["correct"] - counts["wrong"]) / len(questions)
         print(f"threshold {threshold:.2f}: {counts}  score {score:+.1%}")

@@ -7,6 +7,8 @@ grounding, no citations, no abstention logic beyond what the model itself says.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +17,19 @@ from typing import Any
 from assistant.answer.llm import LocalGenerator, looks_like_abstention
 from assistant.answer.prompts import render
 from assistant.store.embedding import Embedder
+
+log = logging.getLogger(__name__)
+COLLECTION = "naive_baseline"
+
+
+def corpus_fingerprint(corpus: Path, embed_model: str) -> str:
+    """What the baseline's index was built from: the embedding model and every file's name and bytes
+    (the files ``SimpleDirectoryReader`` reads: not hidden, not in sub-folders)."""
+    digest = hashlib.sha256(embed_model.encode("utf-8"))
+    for path in sorted(corpus.iterdir()):
+        if path.is_file() and not path.name.startswith("."):
+            digest.update(path.name.encode("utf-8") + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -29,7 +44,11 @@ class BaselineAnswer:
 class NaiveBaseline:
     name = "naive-llamaindex"
 
-    def __init__(self, corpus: Path, chroma_dir: Path, embedder: Embedder, llm: LocalGenerator) -> None:
+    def __init__(
+        self, corpus: Path, chroma_dir: Path, embedder: Embedder, llm: LocalGenerator, reuse: bool = True
+    ) -> None:
+        """Index ``corpus`` into ``chroma_dir``; with ``reuse``, an index already there that was built
+        from the same files and model is opened instead (embedding 1,600 articles takes minutes)."""
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
@@ -37,12 +56,21 @@ class NaiveBaseline:
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         client = chromadb.PersistentClient(path=str(chroma_dir), settings=ChromaSettings(anonymized_telemetry=False))
-        collection = client.get_or_create_collection("naive_baseline")
+        collection = client.get_or_create_collection(COLLECTION)
+        marker = chroma_dir / "corpus.sha256"
+        fingerprint = corpus_fingerprint(corpus, embedder.model_name)
+        # No marker: an index from before markers were written; it is trusted, as it was then.
+        same = not marker.exists() or marker.read_text(encoding="utf-8").strip() == fingerprint
+        if collection.count() and not (reuse and same):
+            log.info("rebuilding the naive baseline's index in %s", chroma_dir)
+            client.delete_collection(COLLECTION)  # adding to it again would duplicate every node
+            collection = client.get_or_create_collection(COLLECTION)
         vector_store = ChromaVectorStore(chroma_collection=collection)
         if collection.count():
-            # A kept eval workdir: the baseline's index from an earlier run over the same corpus.
             self.index = VectorStoreIndex.from_vector_store(vector_store, embed_model=embedder.llama_embedding)
+            marker.write_text(fingerprint, encoding="utf-8")
         else:
+            marker.write_text("incomplete", encoding="utf-8")  # a build that dies here is not reused
             documents = SimpleDirectoryReader(str(corpus)).load_data()
             self.index = VectorStoreIndex.from_documents(
                 documents,
@@ -50,6 +78,7 @@ class NaiveBaseline:
                 embed_model=embedder.llama_embedding,
                 transformations=[SentenceSplitter(chunk_size=1024, chunk_overlap=200)],
             )
+            marker.write_text(fingerprint, encoding="utf-8")
         self.retriever: Any = self.index.as_retriever(similarity_top_k=2)
         self.llm = llm
 

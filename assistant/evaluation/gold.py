@@ -61,6 +61,11 @@ class GoldQuestion(BaseModel):
                 raise ValueError('a number answer is a number, or text holding one ("34 hours", "a dozen")')
         elif not isinstance(self.answer, str) or not self.answer.strip():
             raise ValueError(f"a {self.type} answer is a non-empty string")
+        elif self.type == "date":
+            try:
+                date.fromisoformat(self.answer)
+            except ValueError:
+                raise ValueError(f"a date answer is YYYY-MM-DD, not {self.answer!r}") from None
         return self
 
 
@@ -107,6 +112,8 @@ def split_of(question_id: str) -> str:
 
 
 def in_split(questions: list[GoldQuestion], split: str) -> list[GoldQuestion]:
+    if split not in SPLITS:
+        raise ConfigError(f"Unknown split {split!r}; choose one of {', '.join(SPLITS)}.")
     if split == "all":
         return questions
     return [q for q in questions if split_of(q.id) == split]

@@ -62,6 +62,11 @@ class Prediction:
     judge_error: str | None = None
     outcome: str = ""  # "correct", "wrong" or "abstained" (see metrics.score_answer)
 
+    def __post_init__(self) -> None:
+        if not self.outcome:  # a row built without one (an older caller): the same rule as score_answer
+            abstained = self.abstained and self.type != "unanswerable"
+            self.outcome = "correct" if self.correct else "abstained" if abstained else "wrong"
+
 
 def _percentile(values: list[float], q: float) -> float:
     if not values:
@@ -208,6 +213,7 @@ def summarise(predictions: list[Prediction]) -> dict[str, Any]:
         # Correct, wrong and abstained apart: a wrong answer costs more than an abstention, so the
         # score is (correct - wrong) / n, CRAG's convention.
         "outcomes": outcomes,
+        "correct_rate": outcomes["correct"] / n if n else 0.0,
         "wrong_rate": outcomes["wrong"] / n if n else 0.0,
         "abstain_rate": outcomes["abstained"] / n if n else 0.0,
         "score": (outcomes["correct"] - outcomes["wrong"]) / n if n else 0.0,
@@ -319,7 +325,8 @@ def run_eval(
         update={"data_dir": workdir / "chroma", "collection": "eval", "chroma_host": None}
     )
     bot = Assistant(eval_settings)
-    ingest_report = bot.ingest(corpus, progress=True)
+    # A kept workdir may hold files of an earlier corpus: prune them, so only this corpus is searched.
+    ingest_report = bot.ingest(corpus, prune=keep, progress=True)
     retrieval = retrieval_metrics(bot, questions, eval_settings.top_k)
     predictions: list[Prediction] = []
     summaries: dict[str, Any] = {}
@@ -341,6 +348,7 @@ def run_eval(
         for name in generators:
             same = [p for p in predictions if p.generator.split("->")[0] == name and p.id in ids]
             summaries[name]["accuracy_on_baseline_questions"] = statistics.fmean(p.correct for p in same)
+            summaries[name]["score_on_baseline_questions"] = summarise(same)["score"]
     report = {
         "gold": str(gold_path),
         "split": split,
@@ -435,8 +443,9 @@ def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
         args.baseline_questions,
         args.compare,
         judge_config(settings),
-        split=args.split,
-        workdir=args.workdir,
+        # getattr: callers that build their own Namespace (scripts, tests) may leave these out.
+        split=getattr(args, "split", None) or "all",
+        workdir=getattr(args, "workdir", None),
     )
     for name, summary in report["generators"].items():
         abstention = summary["abstention_on_unanswerable"] or 0.0

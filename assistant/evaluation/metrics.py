@@ -32,10 +32,13 @@ PEOPLE_F1_CORRECT = 0.8
 def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = text.replace("’", "'").replace("**", "")
+    text = re.sub(r"[’‘‛`´]", "'", text).replace("**", "")
+    # "60%" is "60 percent": a distractor "20%" must not fire on "20 years".
+    text = re.sub(r"\s*%", " percent ", text).replace("per cent", "percent")
     text = re.sub(r"[^a-z0-9.:' ]+", " ", text)
     text = re.sub(r"(?<!\d)[.:](?!\d)", " ", text)
     text = re.sub(r"'s\b", "", text)
+    text = re.sub(r"(?<![a-z0-9])'|'(?![a-z0-9])", " ", text)  # quote marks, not apostrophes
     return " ".join(text.split())
 
 

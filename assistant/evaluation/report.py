@@ -150,6 +150,10 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
                 f"baseline answered: {default} {_pct(ours)} vs baseline {_pct(naive)} "
                 f"({(ours - naive) * 100:+.1f} points)."
             )
+            if "score_on_baseline_questions" in gens[default]:
+                ours_score = gens[default]["score_on_baseline_questions"]
+                naive_score = gens["naive-llamaindex"]["score"]
+                lines.append(f"Score (correct - wrong) / n on them: {default} {ours_score:+.1%} vs {naive_score:+.1%}.")
             for name, summary in gens.items():
                 if "accuracy_on_baseline_questions" in summary and name != default:
                     lines.append(f"{name} on the same questions: {_pct(summary['accuracy_on_baseline_questions'])}.")
@@ -183,7 +187,8 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
         lines.append("")
         for p in misses:
             answer = " ".join((p.error or p.answer).split())[:220].replace("|", "\\|")
-            lines.append(f"- `{p.id}` ({p.type}) {p.question} → {answer}")
+            outcome = f", {p.outcome}" if getattr(p, "outcome", "") else ""  # abstained or answered wrong
+            lines.append(f"- `{p.id}` ({p.type}{outcome}) {p.question} → {answer}")
         lines.append("")
     lines += [
         "![accuracy by type](accuracy_by_type.png)",
