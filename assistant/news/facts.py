@@ -27,7 +27,7 @@ from assistant.text.periods import relative_range
 from assistant.text.sentences import split_sentences
 from assistant.types import Article, Chunk, Fact
 
-FACTS_VERSION = 1  # bump when extraction changes: ingest re-extracts facts of unchanged files
+FACTS_VERSION = 2  # bump when extraction changes: ingest re-extracts facts of unchanged files
 
 _CREW_CUE = re.compile(
     r"\b(?:astronauts?|cosmonauts?|crew(?!-\d)(?:mates?|\s+members?)?|on\s+board|aboard|led\s+by|commander|pilot)\b",
@@ -100,7 +100,10 @@ def extract_facts(article: Article) -> list[Fact]:
             quote=sentence.text,
             published=article.published,
         )
-        people = find_people(text)
+        # The recogniser runs only where a fact could come out (a post, or a crew cue of a
+        # mission): that keeps spaCy's cost at ingest to a small share of the sentences.
+        could_name = _OFFICIAL.search(text) or (mission and _CREW_CUE.search(text))
+        people = find_people(text) if could_name else []
         facts.extend(_role_facts(base, text, people))
         if mission and people and _CREW_CUE.search(text):
             facts.extend(_crew_facts(base, text, people, mission))

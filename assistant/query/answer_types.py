@@ -8,8 +8,9 @@ from datetime import date
 
 from assistant.query.query import Query
 from assistant.text.dates import find_dates
+from assistant.text.nlp import entities
 from assistant.text.numbers import find_numbers
-from assistant.text.people import find_people, same_person
+from assistant.text.people import NameMention, find_people, same_person
 
 DURATION_UNIT = re.compile(
     r"[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|meters?|metres?|feet|foot|km|kilomet\w*|miles?)\b",
@@ -21,20 +22,35 @@ def typed_candidates(info: Query, text: str, published: date | None) -> list[tup
     """(text, start, end) of mentions of the asked-for type that the question does not already name."""
     question_lower = info.text.lower()
     if info.qtype in {"person", "people"}:
-        return [
-            (p.text, p.start, p.end)
-            for p in find_people(text)
-            if not any(same_person(p.text, asked) for asked in info.people) and p.surname.lower() not in question_lower
-        ]
+        # A roster lists full names. One person may be known by one name ("Beyoncé"), but the
+        # recogniser also calls some one-word organisations people: one-word names count only in a
+        # sentence that names nobody in full.
+        def unasked(found: list[NameMention]) -> list[tuple[str, int, int]]:
+            return [
+                (p.text, p.start, p.end)
+                for p in found
+                if not any(same_person(p.text, asked) for asked in info.people)
+                and p.surname.lower() not in question_lower
+            ]
+
+        full = find_people(text)
+        if full or info.qtype == "people":
+            return unasked(full)
+        return unasked(find_people(text, min_words=1))
     if info.qtype == "date":
         mentions = [d for d in find_dates(text, published) if d.kind != "relative"]
         return [(m.text, m.start, m.end) for m in mentions if m.text.lower() not in question_lower]
     if info.qtype == "number":
         date_spans = [(d.start, d.end) for d in find_dates(text) if d.kind != "relative"]
+        # An amount question ("what percentage", "how much did it cost") is answered by the whole
+        # PERCENT / MONEY entity ("8.19%", "$87 million"), never by a bare number beside it.
+        amounts = [e for e in entities(text) if e.label in info.entity_labels]
+        if info.entity_labels:
+            return [(e.text, e.start, e.end) for e in amounts if e.text.lower() not in question_lower]
         out = []
         for num in find_numbers(text):
-            if any(s <= num.start < e for s, e in date_spans):
-                continue
+            if num.ordinal or any(s <= num.start < e for s, e in date_spans):
+                continue  # "the third female", "98th birthday" rank, they do not count
             if re.search(rf"\b{re.escape(num.text.lower())}\b", question_lower):
                 continue
             if info.asks_duration and not DURATION_UNIT.match(text[num.end :]):

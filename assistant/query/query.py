@@ -11,6 +11,7 @@ from datetime import date
 from assistant.domain import VOCABULARY
 from assistant.query.anchors import question_anchors
 from assistant.query.classify import QuestionType, classify
+from assistant.query.entity_types import amount_labels, expected_labels
 from assistant.query.terms import expand_terms, narrowing_terms
 from assistant.query.timescope import question_time_range
 from assistant.text.missions import find_missions
@@ -40,6 +41,7 @@ class Query:
     scope: DateRange | None = None  # the period it is about ("in 2025", "this week"), if any
     anchors: tuple[str, ...] = ()  # words a passage must contain for the question to be about it
     narrowing: frozenset[str] = frozenset()  # proper nouns that pick some people out of a group
+    entity_labels: frozenset[str] = frozenset()  # spaCy labels of the entity asked for ("which airline": ORG)
 
 
 def parse_query(question: str, as_of: date | None = None, asked: str | None = None) -> Query:
@@ -55,6 +57,7 @@ def parse_query(question: str, as_of: date | None = None, asked: str | None = No
         scope=question_time_range(question, as_of),
         anchors=tuple(question_anchors(question)),
         narrowing=frozenset(narrowing_terms(question)),
+        entity_labels=expected_labels(question) if qtype == "text" else amount_labels(question),
         text=question,
         qtype=qtype,
         terms=terms,

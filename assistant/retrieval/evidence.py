@@ -35,18 +35,23 @@ class ScoredSentence:
 def sentences_of(passages: list[Passage]) -> list[tuple[Passage, str, int, int]]:
     """Sentences of all passages, each once (overlapping chunks repeat sentences).
 
-    Sentences addressed to an AI ("ignore previous instructions ...") are never evidence.
+    Sentences addressed to an AI ("ignore previous instructions ...") are never evidence, and
+    neither is a question: it asserts nothing (a quiz article repeats the very question asked).
     """
     seen: set[tuple[str, int]] = set()
     out = []
     for passage in passages:
         for sentence in split_sentences(passage.chunk.text):
             key = (passage.chunk.file, passage.chunk.start + sentence.start)
-            if key in seen or looks_like_instruction(sentence.text):
+            if key in seen or looks_like_instruction(sentence.text) or _is_question(sentence.text):
                 continue
             seen.add(key)
             out.append((passage, sentence.text, sentence.start, sentence.end))
     return out
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip(" \"'”’)]*").endswith("?")
 
 
 def _group_overlap(groups: list[dict[str, float]], terms: set[str], idf: dict[str, float]) -> float:

