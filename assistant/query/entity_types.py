@@ -53,6 +53,7 @@ def expected_labels(question: str) -> frozenset[str]:
         for word in words[:5]:
             if _VERB.match(word.lower()) or (found and word.lower() in STOPWORDS):
                 break
+            word = re.sub(r"[’']s?$", "", word)  # "airline's pilots"
             found = head_labels(word) or head_labels(word.rstrip("s")) or found
         if found:
             return found

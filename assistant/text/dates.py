@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+
+from assistant.text.nlp import entities
 
 MONTHS = {
     "january": 1,
@@ -56,6 +58,12 @@ _TIME_RE = re.compile(
     r"(?:\s+(?P<tz>EST|EDT|ET|GMT|UTC|PST|PDT|PT|CST|CDT|CT|BST|CET|local time|(?:[A-Z][a-z]+\s+){1,2}time))?",
     re.IGNORECASE,
 )
+# 24-hour clock times with a zone ("15:15 UTC", "09:30 GMT"); 12-hour ones are _TIME_RE's.
+_CLOCK_RE = re.compile(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\s*(?:UTC|GMT|Z|EST|EDT|ET|PST|PDT|PT|CST|CDT|CT|BST|CET)\b")
+# Written forms the patterns above miss ("14/02/2026", "two days ago", "yesterday"): the text
+# goes to spaCy's DATE entities and dateparser only when one of these is present, which keeps
+# the recogniser off most sentences.
+_NEEDS_PARSER = re.compile(r"\d[/.]\d|\bago\b|\byesterday\b|\bearlier\s+this\b", re.I)
 _WEEKDAY_RE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _YEAR_RE = re.compile(r"\b(?P<y>(?:19|20)\d\d)\b")
 _RELATIVE_RE = re.compile(
@@ -122,10 +130,16 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
             kind = "date" if day else "month"
             found.append(DateMention(m.group(0), m.start(), m.end(), year, month, day, kind))
             taken.append((m.start(), m.end()))
-    for m in _TIME_RE.finditer(text):
-        if free(m.start(), m.end()):
-            found.append(DateMention(m.group(0).strip(), m.start(), m.end(), None, None, None, "time"))
-            taken.append((m.start(), m.end()))
+    if _NEEDS_PARSER.search(text):
+        for mention in _parsed_dates(text, published):
+            if free(mention.start, mention.end):
+                found.append(mention)
+                taken.append((mention.start, mention.end))
+    for pattern in (_TIME_RE, _CLOCK_RE):
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()):
+                found.append(DateMention(m.group(0).strip(), m.start(), m.end(), None, None, None, "time"))
+                taken.append((m.start(), m.end()))
     for m in _WEEKDAY_RE.finditer(text):
         resolved = resolve_weekday(m.group("wd"), published, text[max(0, m.start() - 60) : m.start()])
         found.append(
@@ -148,6 +162,30 @@ def find_dates(text: str, published: date | None = None) -> list[DateMention]:
         if free(m.start(), m.end()):
             found.append(DateMention(m.group(0), m.start(), m.end(), None, None, None, "relative"))
     return sorted(found, key=lambda d: d.start)
+
+
+def _parsed_dates(text: str, published: date | None) -> list[DateMention]:
+    """spaCy DATE entities that dateparser reads as one calendar day, relative ones against ``published``."""
+    import dateparser  # slow to import; only texts with such forms pay for it
+
+    out = []
+    base = datetime.combine(published, datetime.min.time()) if published else None
+    for entity in entities(text):
+        if entity.label != "DATE" or re.search(r"\b(?:week|month|year|decade|century)s?\b", entity.text, re.I):
+            continue  # a period, not a day
+        relative = bool(re.search(r"\bago\b|\byesterday\b|\btoday\b|\btomorrow\b", entity.text, re.I))
+        if relative and base is None:
+            continue  # "two days ago" in an undated article is no date
+        settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
+        if base is not None:
+            settings["RELATIVE_BASE"] = base
+        parsed = dateparser.parse(entity.text, languages=["en"], settings=settings)
+        if parsed is None:
+            continue
+        day = parsed.date()
+        resolved = day if relative else None
+        out.append(DateMention(entity.text, entity.start, entity.end, day.year, day.month, day.day, "date", resolved))
+    return out
 
 
 FUTURE_CUES = re.compile(r"\b(?:will|expected|scheduled|set to|plans?|due|is to|are to|next)\b", re.I)

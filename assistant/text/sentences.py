@@ -1,68 +1,24 @@
 """Sentence spans with character offsets, so a citation can quote the exact sentence it relies on.
 
-News text mixes prose, captions, headings and bullet lines. A blank line, a heading/bullet line or
-a line that ends like a sentence closes a sentence; a single newline inside a sentence ("led\\nby")
-does not. Inside a line, punctuation followed by a capital starts a new sentence unless the
-period belongs to a known abbreviation ("p.m. EST", "Feb. 14", "U.S. President").
+News text mixes prose, captions, headings and bullet lines. Lines are first grouped into blocks:
+a blank line, a heading or bullet line, or a line that ends like a sentence closes a block; a single
+newline inside a sentence ("led\\nby") does not. Inside a block, NLTK's Punkt model (its English
+parameters ship with llama-index) decides where sentences end, abbreviations included.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
-_ABBREVIATIONS = {
-    "a.m",
-    "p.m",
-    "u.s",
-    "u.k",
-    "u.n",
-    "dr",
-    "mr",
-    "mrs",
-    "ms",
-    "st",
-    "jr",
-    "sr",
-    "no",
-    "vs",
-    "inc",
-    "co",
-    "corp",
-    "ltd",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "gov",
-    "sen",
-    "rep",
-    "prof",
-    "etc",
-    "e.g",
-    "i.e",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "approx",
-}
-# Abbreviations that are also ordinary sentence ends when followed by a capitalised word.
-_TIME_ABBREVIATIONS = {"a.m", "p.m"}
-_TIME_ZONES = {"EST", "EDT", "ET", "GMT", "UTC", "PST", "PDT", "PT", "CST", "CDT", "CT", "BST", "CET"}
+import llama_index.core
+import nltk
+from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTokenizer
 
-_PLACE_TIME = re.compile(r"\s+(?:[A-Z][a-z]+\s+){1,2}time\b")
-
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_TITLE_ABBREVIATIONS = {"gov", "sen", "rep", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm", "prof", "supt", "insp"}
+_NLTK_DIR = Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
 _LINE_END_PUNCT = re.compile(r"[.!?:;…\"'”’)\]*]\s*$")
 _BLOCK_LINE = re.compile(r"^\s*(#{1,6}\s|[*\-•]\s|\d+[.)]\s|---\s*$|>)")
 
@@ -106,22 +62,22 @@ def _line_spans(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
+@cache
+def _punkt() -> PunktSentenceTokenizer:
+    # llama-index ships the English parameters; NLTK reads data only from its search path.
+    if str(_NLTK_DIR) not in nltk.data.path:
+        nltk.data.path.append(str(_NLTK_DIR))
+    tokenizer = PunktTokenizer("english")
+    # Punkt learned its abbreviations from old newswire and misses some titles written before
+    # names ("Gov. Ana Ruiz"); these are general English abbreviations, not words of an article.
+    tokenizer._params.abbrev_types.update(_TITLE_ABBREVIATIONS)
+    return tokenizer
+
+
 def is_false_break(block: str, punct_at: int, next_word: str) -> bool:
-    """True when the period at ``punct_at`` ends an abbreviation rather than a sentence."""
-    if block[punct_at] != ".":
-        return False
-    word_match = re.search(r"([A-Za-z.]+)$", block[:punct_at])
-    if not word_match:
-        return False
-    word = word_match.group(1).lower().strip(".")
-    if word in _TIME_ABBREVIATIONS:
-        # "3:15 p.m. EST" and "3 a.m. New York time" continue; "at 3 p.m. The crew" ends.
-        rest = block[punct_at + 1 :]
-        return next_word.rstrip(".,;)") in _TIME_ZONES or bool(_PLACE_TIME.match(rest))
-    if word in _ABBREVIATIONS:
-        return True
-    # Single capital initials ("John F. Kennedy") do not end sentences.
-    return len(word) == 1 and word.isalpha()
+    """True when Punkt does not end a sentence at the punctuation at ``punct_at`` before ``next_word``."""
+    sample = block[: punct_at + 1] + " " + next_word
+    return all(not punct_at < end <= punct_at + 4 for _, end in _punkt().span_tokenize(sample))
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[Sentence]:
@@ -132,14 +88,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         block_start += start
         block_end += start
         block = text[block_start:block_end]
-        cursor = 0
-        for match in _SENTENCE_END.finditer(block):
-            next_word = block[match.end() :].split(maxsplit=1)[0] if block[match.end() :].strip() else ""
-            if is_false_break(block, match.start(), next_word):
-                continue
-            _append(sentences, text, block_start + cursor, block_start + match.end())
-            cursor = match.end()
-        _append(sentences, text, block_start + cursor, block_end)
+        for start_in, end_in in _punkt().span_tokenize(block):
+            _append(sentences, text, block_start + start_in, block_start + end_in)
     return sentences
 
 

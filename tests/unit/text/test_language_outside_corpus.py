@@ -1,0 +1,112 @@
+"""The language layer on news that is not in the shipped corpus: names, dates, numbers, entity kinds.
+
+No embedding model: spaCy's en_core_web_sm, Punkt and dateparser only. The sentences are written
+for these tests (other topics, other wording), not copied from the shipped articles.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from assistant.ingest.articles import build_article
+from assistant.query.entity_types import amount_labels, expected_labels
+from assistant.query.query import parse_query
+from assistant.text.dates import find_dates
+from assistant.text.nlp import entities
+from assistant.text.people import find_people
+from assistant.text.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Prime Minister Boris Johnson spoke in London on Friday.", "Boris Johnson"),
+        ("Actor Denzel Washington won an Oscar in 2002.", "Denzel Washington"),
+        ("The mayor, Karen Elizabeth Bass, cut the ribbon.", "Karen Elizabeth Bass"),  # a middle name
+        ("Engineer Tom Okafor said the repairs cost $12 million.", "Tom Okafor"),  # the title is not the name
+    ],
+)
+def test_people_outside_the_corpus_are_found_without_titles(text: str, name: str) -> None:
+    assert name in [p.text for p in find_people(text)]
+
+
+def test_a_possessive_is_not_part_of_the_name_and_offsets_index_the_text() -> None:
+    text = "Kenya's president William Ruto's visit was cut short."
+    found = find_people(text)
+    assert [p.text for p in found] == ["William Ruto"]
+    assert text[found[0].start : found[0].end] == "William Ruto"
+
+
+def test_markdown_does_not_split_a_name_and_offsets_stay_on_the_original_text() -> None:
+    text = "said the **city engineer**, [**James Carter**](/people/james)."
+    people = find_people(text)
+    assert [p.text for p in people] == ["James Carter"]
+    assert text[people[0].start : people[0].end] == "James Carter"
+
+
+def test_entities_carry_their_kind() -> None:
+    found = {
+        (e.text, e.label) for e in entities("Southwest Airlines pilots picketed in Dallas as Hurricane Ida neared.")
+    }
+    assert ("Southwest Airlines", "ORG") in found
+    assert ("Dallas", "GPE") in found
+    assert ("Hurricane Ida", "EVENT") in found
+
+
+def test_numeric_and_relative_dates_resolve_against_the_article_date() -> None:
+    text = "The bridge reopened on 14/02/2026 at 15:15 UTC, two days ago, after it closed on Thursday."
+    mentions = {m.text: m for m in find_dates(text, published=date(2026, 2, 16))}
+    assert mentions["14/02/2026"].iso() == "2026-02-14"
+    assert mentions["15:15 UTC"].kind == "time"
+    assert mentions["two days ago"].iso() == "2026-02-14"
+    assert mentions["Thursday"].iso() == "2026-02-12"  # the Thursday before a Monday article
+
+
+def test_a_relative_date_in_an_undated_text_is_no_date() -> None:
+    assert not [m for m in find_dates("It reopened two days ago.") if m.iso()]
+
+
+def test_punkt_keeps_abbreviations_and_initials_inside_sentences() -> None:
+    text = "The plan, backed by Gov. Ana Ruiz, met Dr. Lee at 9 a.m. on Jan. 5. John F. Kennedy Airport reopened. Flights resumed."
+    assert [s.text for s in split_sentences(text)] == [
+        "The plan, backed by Gov. Ana Ruiz, met Dr. Lee at 9 a.m. on Jan. 5.",
+        "John F. Kennedy Airport reopened.",
+        "Flights resumed.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("Which airline's pilots picketed this week?", {"ORG"}),
+        ("Which major pharmacy chain filed for bankruptcy?", {"ORG"}),
+        ("In which country did the first Winter Olympics take place?", {"GPE"}),
+        ("Which storm damaged the bridge in 2021?", {"EVENT"}),
+        ("Where did the debate take place?", {"GPE", "LOC", "FAC"}),
+        ("Which film star is on trial?", {"PERSON"}),  # the head is the last noun: star, not film
+        ("What did the council decide?", set()),  # no entity kind named: a sentence answer
+    ],
+)
+def test_the_asked_for_entity_kind_comes_from_the_head_noun(question: str, labels: set[str]) -> None:
+    assert set(expected_labels(question)) == labels
+
+
+def test_amount_questions_name_percent_or_money() -> None:
+    assert amount_labels("What percentage of voters approve?") == {"PERCENT"}
+    assert amount_labels("How much did the repairs cost?") == {"MONEY"}
+    assert amount_labels("How many lanes does the bridge have?") == frozenset()
+
+
+def test_the_query_carries_the_entity_kind_once_parsed() -> None:
+    assert parse_query("Which city hosted the summit?").entity_labels == {"GPE"}
+
+
+def test_a_title_date_url_header_block_is_metadata_not_body() -> None:
+    text = "Title: Bridge reopens\nDate: 2025/07/22\nURL: https://example.org/news/bridge\n\nThe bridge reopened.\n"
+    article = build_article("bridge.txt", "/tmp/bridge.txt", text)
+    assert article.title == "Bridge reopens"
+    assert article.published == date(2025, 7, 22)
+    assert article.url == "https://example.org/news/bridge"
+    assert text[article.body_start :].startswith("The bridge reopened.")
