@@ -203,11 +203,9 @@ class ExtractiveGenerator:
             # by these articles: say so rather than hand back a loosely related sentence.
             return self._typed_answer(info, ranking) or Draft(NOT_COVERED, abstained=True)
         if info.entity_labels:
-            # "Which airline ...", "Where ...": the entity of that kind that the best sentences
-            # hold; if none fits, the best sentence below (with its own coverage check).
-            entity = self._entity_answer(info, ranking)
-            if entity is not None:
-                return entity
+            # "Which airline ...", "Where ...": the entity of that kind that the best sentences hold.
+            # A sentence that holds no such entity does not say which one: abstain, not quote it.
+            return self._entity_answer(info, ranking) or Draft(NOT_COVERED, abstained=True)
         relevant = [s for s in ranking.sentences[:12] if not info.focus or info.focus & set(s.terms)]
         if info.asks_name:
             # "What is the name of ..." wants a proper name the question does not already contain.

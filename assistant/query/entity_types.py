@@ -17,7 +17,11 @@ from assistant.text.terms import STOPWORDS
 _HEADS_FILE = Path(__file__).parents[1] / "domain" / "entity_heads.toml"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _VERB = re.compile(r"^(?:is|was|are|were|does|do|did|has|have|had|will|would|can|could|should|may|might)$")
-_WH_HEAD = re.compile(r"\b(?:which|what)\s+((?:[\w'’.&-]+\s*){1,6})", re.I)
+# "the name of the hurricane", then "which NFL team", "what company"
+_HEAD_PATTERNS = (
+    re.compile(r"\bname\s+of\s+(?:the|a|an|this|that)\s+((?:[\w'’.&-]+\s*){1,6})", re.I),
+    re.compile(r"\b(?:which|what)\s+((?:[\w'’.&-]+\s*){1,6})", re.I),
+)
 _WHERE = re.compile(r"(?:^|[,;:.?!]\s*|\b(?:and|or)\s+)(?:from\s+)?where\b", re.I)
 
 
@@ -42,22 +46,30 @@ def head_labels(word: str) -> frozenset[str]:
 
 def expected_labels(question: str) -> frozenset[str]:
     """spaCy labels of the entity a question asks for; empty when it asks for no entity kind."""
+    return answer_head(question)[1]
+
+
+def answer_head(question: str) -> tuple[str | None, frozenset[str]]:
+    """The head noun naming what is asked for ("airline"; None for "where") and its labels."""
     if _WHERE.search(question.strip()):
-        return PLACE_LABELS
-    for match in _WH_HEAD.finditer(question):
+        return None, PLACE_LABELS
+    for match in (m for pattern in _HEAD_PATTERNS for m in pattern.finditer(question)):
         words = re.findall(r"[\w'’.&-]+", match.group(1))
         if words and words[0].lower() == "of":  # "which of the following companies"
             words = [w for w in words[1:] if w.lower() not in {"the", "following", "these", "those"}]
         # The head is the last listed noun before the verb: "film star" -> star, "pharmacy chain" -> chain.
         found: frozenset[str] = frozenset()
+        head: str | None = None
         for word in words[:5]:
             if _VERB.match(word.lower()) or (found and word.lower() in STOPWORDS):
                 break
             word = re.sub(r"[’']s?$", "", word)  # "airline's pilots"
-            found = head_labels(word) or head_labels(word.rstrip("s")) or found
+            labels = head_labels(word) or head_labels(word.rstrip("s"))
+            if labels:
+                found, head = labels, word
         if found:
-            return found
-    return frozenset()
+            return head, found
+    return None, frozenset()
 
 
 def amount_labels(question: str) -> frozenset[str]:

@@ -11,9 +11,9 @@ from datetime import date
 from assistant.domain import VOCABULARY
 from assistant.query.anchors import question_anchors
 from assistant.query.classify import QuestionType, classify
-from assistant.query.entity_types import amount_labels, expected_labels
+from assistant.query.entity_types import amount_labels, answer_head
 from assistant.query.terms import expand_terms, narrowing_terms
-from assistant.query.timescope import question_time_range
+from assistant.query.timescope import question_time_range, without_time_words
 from assistant.text.missions import find_missions
 from assistant.text.people import find_people
 from assistant.text.periods import DateRange
@@ -48,7 +48,16 @@ def parse_query(question: str, as_of: date | None = None, asked: str | None = No
     """Parse ``question`` once; ``asked`` is the follow-up as typed when ``question`` rewrites it."""
     terms = content_terms(question)
     qtype = classify(question)
-    focus_raw = [t for t in terms if t not in VOCABULARY.generic_terms and not re.search(r"\d", t)]
+    head, labels = answer_head(question) if qtype == "text" else (None, amount_labels(question))
+    # Focus: what a sentence must hold to be about the question. Not the time words (retrieval
+    # scopes by date) and not the head noun of an entity question ("Which state ...": the
+    # answering sentence says "Maryland", not "state").
+    unfocused = set(content_terms(head)) if head else set()
+    focus_raw = [
+        t
+        for t in content_terms(without_time_words(question))
+        if t not in VOCABULARY.generic_terms and not re.search(r"\d", t) and t not in unfocused
+    ]
     return Query(
         people=tuple(p.text for p in find_people(question)),
         missions=tuple(find_missions(question)),
@@ -57,7 +66,7 @@ def parse_query(question: str, as_of: date | None = None, asked: str | None = No
         scope=question_time_range(question, as_of),
         anchors=tuple(question_anchors(question)),
         narrowing=frozenset(narrowing_terms(question)),
-        entity_labels=expected_labels(question) if qtype == "text" else amount_labels(question),
+        entity_labels=labels,
         text=question,
         qtype=qtype,
         terms=terms,

@@ -14,6 +14,12 @@ _QUESTION_RELATIVE = re.compile(
 _RECENT_DAYS = re.compile(r"\b(?:in\s+the\s+)?(?:past|last)\s+(\d{1,3})\s+days\b", re.I)
 
 
+def without_time_words(question: str) -> str:
+    """The question with its relative time expressions ("this week", "in the past 10 days") removed:
+    they scope the search by date and say nothing about what a sentence must contain."""
+    return _QUESTION_RELATIVE.sub(" ", _RECENT_DAYS.sub(" ", question))
+
+
 def question_time_range(question: str, as_of: date | None) -> DateRange | None:
     """The period a question is scoped to, or None.
 

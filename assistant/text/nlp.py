@@ -68,9 +68,8 @@ def entities_many(texts: list[str]) -> list[tuple[Entity, ...]]:
     if missing:
         docs = _pipeline().pipe(_MARKUP.sub(_blank, t[:MAX_CHARS]) for t in missing)
         for text, doc in zip(missing, docs, strict=True):
-            _cache[text] = tuple(
-                Entity(text[e.start_char : e.end_char], e.label_, e.start_char, e.end_char) for e in doc.ents
-            )
+            learned = [Entity(text[e.start_char : e.end_char], e.label_, e.start_char, e.end_char) for e in doc.ents]
+            _cache[text] = _with_domain(text, learned)
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)
     out = []
@@ -80,6 +79,26 @@ def entities_many(texts: list[str]) -> list[tuple[Entity, ...]]:
             _cache.move_to_end(text)
         out.append(found)
     return out
+
+
+def _with_domain(text: str, learned: list[Entity]) -> tuple[Entity, ...]:
+    """The recogniser's entities, with the domain vocabulary's names (agencies, vehicles, missions)
+    put in where they are: the small model does not know "Falcon 9" is a product."""
+    from assistant.domain import VOCABULARY  # the one place that knows the domain's names
+
+    domain = [
+        Entity(m.group(0), label, m.start(), m.end())
+        for label, pattern in (
+            *(("ORG", agency.pattern) for agency in VOCABULARY.agencies),
+            ("PRODUCT", VOCABULARY.rockets),
+            ("PRODUCT", VOCABULARY.spacecraft),
+            ("EVENT", VOCABULARY.mission_pattern),
+        )
+        for m in pattern.finditer(text)
+    ]
+    kept = [e for e in learned if not any(d.start < e.end and e.start < d.end for d in domain)]
+    unique = {(d.start, d.end): d for d in domain}  # an agency may match two patterns
+    return tuple(sorted([*kept, *unique.values()], key=lambda e: e.start))
 
 
 def describe(label: str) -> str:
