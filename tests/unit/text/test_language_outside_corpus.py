@@ -69,7 +69,10 @@ def test_a_relative_date_in_an_undated_text_is_no_date() -> None:
 
 
 def test_punkt_keeps_abbreviations_and_initials_inside_sentences() -> None:
-    text = "The plan, backed by Gov. Ana Ruiz, met Dr. Lee at 9 a.m. on Jan. 5. John F. Kennedy Airport reopened. Flights resumed."
+    text = (
+        "The plan, backed by Gov. Ana Ruiz, met Dr. Lee at 9 a.m. on Jan. 5. "
+        "John F. Kennedy Airport reopened. Flights resumed."
+    )
     assert [s.text for s in split_sentences(text)] == [
         "The plan, backed by Gov. Ana Ruiz, met Dr. Lee at 9 a.m. on Jan. 5.",
         "John F. Kennedy Airport reopened.",
