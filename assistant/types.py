@@ -21,7 +21,10 @@ class Article:
     title: str | None = None
     url: str | None = None
     published: date | None = None
-    published_source: str | None = None  # "front matter", "dateline", "caption", "url"
+    published_source: str | None = None  # "front matter", "dateline", "caption", "url", "page", "feed"
+    encoding: str = "utf-8"  # what the bytes were decoded from; offsets index the decoded ``text``
+    author: str | None = None  # as the page gives it (fetched articles)
+    minhash: str | None = None  # encoded MinHash of its shingles (``ingest.dedup``), stored on its first chunk
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Chunk:
     url: str | None = None
     published: date | None = None
     facts: tuple[Fact, ...] = ()  # facts whose sentence starts in this chunk (written at ingest)
+    encoding: str | None = None  # the article's source encoding when not UTF-8 (read back from the store)
+    also: tuple[tuple[str, str | None], ...] = ()  # syndicated copies merged into this article: (URL or file, date)
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,7 @@ class Answer:
     short_answer: str | None = None  # the bare span (name, date, number) when one was found
     notes: tuple[str, ...] = field(default=())  # e.g. "local model answer unsupported; extractive fallback"
     timings: Timings = field(default_factory=Timings)
+    draft: str | None = None  # an LLM's answer before grounding (to measure what grounding rejects)
 
     @property
     def cited_files(self) -> list[str]:

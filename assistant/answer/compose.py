@@ -125,6 +125,7 @@ def compose(
         short_answer=short if not abstained else None,
         notes=tuple(notes),
         timings=clock.timings(generated_at),
+        draft=draft.text if draft is not None and not extractive else None,
     )
 
 

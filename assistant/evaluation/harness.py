@@ -20,6 +20,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from assistant.answer.llm import looks_like_abstention
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 from assistant.evaluation.gold import GoldQuestion, in_split, load_gold
@@ -65,6 +66,8 @@ class Prediction:
     judge_relevant: bool | None = None
     judge_error: str | None = None
     outcome: str = ""  # "correct", "wrong" or "abstained" (see metrics.score_answer)
+    draft: str | None = None  # an LLM generator's answer before grounding
+    draft_correct: bool | None = None  # that draft, scored as if it had been shown
 
     def __post_init__(self) -> None:
         if not self.outcome:  # a row built without one (an older caller): the same rule as score_answer
@@ -172,6 +175,10 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
         category=q.category,
         from_table=answer.generator == TABLE_GENERATOR,
         outcome=score.outcome,
+        draft=answer.draft,
+        draft_correct=(
+            score_answer(q, answer.draft, looks_like_abstention(answer.draft), 1).correct if answer.draft else None
+        ),
     )
 
 
@@ -221,6 +228,9 @@ def summarise(predictions: list[Prediction]) -> dict[str, Any]:
         "wrong_rate": outcomes["wrong"] / n if n else 0.0,
         "abstain_rate": outcomes["abstained"] / n if n else 0.0,
         "score": (outcomes["correct"] - outcomes["wrong"]) / n if n else 0.0,
+        # An LLM draft that would have been right, but that grounding rejected (the shown answer is not).
+        "right_drafts_rejected": sum(bool(p.draft_correct) and not p.correct for p in predictions),
+        "drafts_right": sum(bool(p.draft_correct) for p in predictions),
         "answerable_accuracy": statistics.fmean(p.correct for p in answerable) if answerable else None,
         "by_type": by_type,
         "by_category": by_category,
@@ -460,6 +470,8 @@ def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
             f"abstained {counts['abstained']}  score {summary['score']:+.1%}  abstention (unans.) {abstention:.0%}  "
             f"p50 {p50:.0f} ms"
         )
+        if summary.get("drafts_right"):
+            line += f"  right drafts rejected by grounding {summary['right_drafts_rejected']}/{summary['drafts_right']}"
         if summary.get("judge", {}).get("judged"):
             verdicts = summary["judge"]
             line += f"  judged faithful {verdicts['faithfulness']:.0%}, relevant {verdicts['relevancy']:.0%}"

@@ -68,6 +68,11 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
             f"| {name} | {s['n']} | {o['correct']} ({_pct(s['accuracy'])}) | {o['wrong']} ({_pct(s['wrong_rate'])}) | "
             f"{o['abstained']} ({_pct(s['abstain_rate'])}) | **{s['score']:+.1%}** |"
         )
+    drafted = {name: s for name, s in gens.items() if s.get("drafts_right")}
+    if drafted:
+        lines += ["", "LLM drafts that were right before grounding, and how many of those grounding rejected:", ""]
+        for name, s in drafted.items():
+            lines.append(f"- {name}: {s['drafts_right']} right drafts, {s['right_drafts_rejected']} rejected")
     lines += [
         "",
         "## Answers by generator",
