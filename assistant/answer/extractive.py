@@ -157,10 +157,12 @@ def _new_proper_nouns(question: str, sentence: str) -> list[str]:
     return [e.text for e in entities(sentence) if e.label in _NAME_LABELS and not _named_in_question(e.text, question)]
 
 
-def _margin(top: float, chosen: str, scored: list[tuple[float, str]]) -> float:
-    """How far the chosen answer's score is ahead of the best different answer (inf when none)."""
+def _margin(top: float, chosen: str, scored: list[tuple[float, str, int]], sentence: int) -> float:
+    """How far the chosen answer's score is ahead of the best different answer found in another
+    sentence (inf when none). Inside one sentence, nearness to the question's words ("led by X")
+    already decides; a rival in another sentence or article is the quiz's trap."""
     key = chosen.lower().split()[-1] if chosen.split() else chosen
-    rivals = [score for score, text in scored if (text.lower().split() or [""])[-1] != key]
+    rivals = [score for score, text, at in scored if at != sentence and (text.lower().split() or [""])[-1] != key]
     return top - max(rivals) if rivals else float("inf")
 
 
@@ -239,14 +241,15 @@ class ExtractiveGenerator:
         top, sentence, entity = max(options, key=lambda o: o[0])
         if focus_coverage(info, sentence, idf) < MIN_ENTITY_COVERAGE:
             return None
-        if _margin(top, entity.text, [(score, e.text) for score, _, e in options]) < MIN_MARGIN:
+        scored = [(score, e.text, id(s)) for score, s, e in options]
+        if _margin(top, entity.text, scored, id(sentence)) < MIN_MARGIN:
             return None  # another entity of the same kind fits almost as well: a guess, not an answer
         return Draft(f"{entity.text} [{sentence.passage.n}].", short_answer=entity.text)
 
     def _typed_answer(self, info: Query, ranking: SentenceRanking) -> Draft | None:
         idf = ranking.idf
         options: list[tuple[float, ScoredSentence, list[tuple[str, int, int]]]] = []
-        scored_mentions: list[tuple[float, str]] = []  # every candidate answer with its score
+        scored_mentions: list[tuple[float, str, int]] = []  # every candidate answer, its score and sentence
         for sentence in ranking.sentences[:8]:
             mentions = typed_candidates(info, sentence.text, sentence.passage.chunk.published)
             if not mentions:
@@ -256,17 +259,21 @@ class ExtractiveGenerator:
                 continue
             base = sentence.score + kind_bonus(info, sentence)
             each = [
-                (base + _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2]), m[0])
+                (
+                    base + _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2]),
+                    m[0],
+                    id(sentence),
+                )
                 for m in mentions
             ]
             scored_mentions.extend(each)
-            options.append((max(score for score, _ in each), sentence, mentions))
+            options.append((max(score for score, _, _ in each), sentence, mentions))
         if not options:
             return None
         top, sentence, mentions = max(options, key=lambda o: o[0])
         if info.qtype in {"person", "number"}:
-            chosen = max((m for m in scored_mentions if m[0] == top), key=lambda m: m[0])[1]
-            if _margin(top, chosen, scored_mentions) < MIN_MARGIN:
+            chosen = next(m[1] for m in scored_mentions if m[0] == top and m[2] == id(sentence))
+            if _margin(top, chosen, scored_mentions, id(sentence)) < MIN_MARGIN:
                 return None  # another name or number fits almost as well: a guess, not an answer
         marker = f"[{sentence.passage.n}]"
         if info.qtype == "people":
