@@ -8,6 +8,8 @@ Extra fields (documented in the README):
 - ``assistant``: ``{generator, abstained, short_answer, notes, cited_files, timings}``.
 - Requests may pass ``top_k`` and ``as_of`` (YYYY-MM-DD, the day the question is asked); the model
   name picks the generator (see ``GET /v1/models``).
+- ``citation_format`` (field) or ``X-Citation-Format`` (header): ``anthropic``, ``openai`` or both
+  adds the citations in those clients' shapes to the message (``citation_shapes``).
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Header, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.config import GENERATOR_NAMES
+from assistant.config import GENERATOR_NAMES, Settings
 from assistant.errors import (
     AssistantError,
     ConfigError,
@@ -38,6 +40,7 @@ from assistant.errors import (
     StoreUnavailableError,
     UnreadableFileError,
 )
+from assistant.serve.citation_shapes import CitationFormat, message_extras, parse_formats
 from assistant.serve.service import AssistantService
 from assistant.types import Answer, Citation
 
@@ -104,6 +107,7 @@ class ChatRequest(BaseModel):
     stream: bool = False
     top_k: int | None = Field(None, ge=1, le=50)
     as_of: date | None = None
+    citation_format: str | None = None  # "anthropic", "openai" or "anthropic,openai"
 
 
 def citation_json(citation: Citation) -> dict[str, Any]:
@@ -147,19 +151,26 @@ def generator_for(model: str) -> str | None:
     raise APIError(404, f"The model {model!r} does not exist; GET /v1/models lists them.", code="model_not_found")
 
 
+KEY_REQUIRED = "A valid API key is required (Authorization: Bearer KEY)."
+
+
+def key_accepted(settings: Settings, authorization: str) -> bool:
+    """Whether an ``Authorization`` header passes: always when no key is set (``/v1`` and ``/mcp``)."""
+    expected = settings.api_key.get_secret_value() if settings.api_key else None
+    if not expected:
+        return True
+    scheme, _, given = authorization.partition(" ")
+    # compare_digest: the time taken does not reveal how much of the key was right.
+    return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected.encode())
+
+
 # -- the router ----------------------------------------------------------------------------------
 def build_router(service: AssistantService) -> APIRouter:
     settings = service.settings
 
     def require_key(request: Request) -> None:
-        expected = settings.api_key.get_secret_value() if settings.api_key else None
-        if not expected:
-            return
-        header = request.headers.get("authorization", "")
-        scheme, _, given = header.partition(" ")
-        # compare_digest: the time taken does not reveal how much of the key was right.
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), expected.encode()):
-            raise APIError(401, "A valid API key is required (Authorization: Bearer KEY).", "authentication_error")
+        if not key_accepted(settings, request.headers.get("authorization", "")):
+            raise APIError(401, KEY_REQUIRED, "authentication_error")
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(require_key)])
 
@@ -172,8 +183,14 @@ def build_router(service: AssistantService) -> APIRouter:
         }
 
     @v1.post("/chat/completions", response_model=None)
-    def chat_completions(body: ChatRequest) -> dict[str, Any] | StreamingResponse:
+    def chat_completions(
+        body: ChatRequest, x_citation_format: str | None = Header(None)
+    ) -> dict[str, Any] | StreamingResponse:
         generator = generator_for(body.model)
+        try:
+            formats = parse_formats(body.citation_format, x_citation_format)
+        except ValueError as err:
+            raise APIError(400, str(err), code="invalid_citation_format") from err
         messages = [{"role": m.role, "content": m.text()} for m in body.messages if m.role in ("user", "assistant")]
         if not any(m["role"] == "user" for m in messages):
             raise APIError(400, "The conversation has no user message.")
@@ -192,7 +209,7 @@ def build_router(service: AssistantService) -> APIRouter:
                 "choices": [
                     {
                         "index": 0,
-                        "message": {"role": "assistant", "content": answer.text},
+                        "message": {"role": "assistant", "content": answer.text, **message_extras(answer, formats)},
                         "finish_reason": "stop",
                     }
                 ],
@@ -205,7 +222,7 @@ def build_router(service: AssistantService) -> APIRouter:
         except AssistantError as err:
             raise from_assistant_error(err) from err
         return StreamingResponse(
-            _sse(first, events, completion_id, created, body.model),
+            _sse(first, events, completion_id, created, body.model, formats),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -266,14 +283,21 @@ def _chunk(completion_id: str, created: int, model: str, delta: dict[str, Any], 
 
 
 def _sse(
-    first: str | Answer, events: Iterator[str | Answer], completion_id: str, created: int, model: str
+    first: str | Answer,
+    events: Iterator[str | Answer],
+    completion_id: str,
+    created: int,
+    model: str,
+    formats: tuple[CitationFormat, ...] = (),
 ) -> Iterator[str]:
-    """Server-sent events: role, text pieces, then a final chunk carrying the citations."""
+    """Server-sent events: role, text pieces, then a final chunk carrying the citations (and, when
+    asked for, their Anthropic / OpenAI shapes in its delta)."""
     yield _chunk(completion_id, created, model, {"role": "assistant", "content": ""})
     try:
         for item in _prepend(first, events):
             if isinstance(item, Answer):
-                yield _chunk(completion_id, created, model, {}, finish_reason="stop", **answer_extras(item))
+                delta = message_extras(item, formats)
+                yield _chunk(completion_id, created, model, delta, finish_reason="stop", **answer_extras(item))
             elif item:
                 yield _chunk(completion_id, created, model, {"content": item})
     except AssistantError as err:
