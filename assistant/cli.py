@@ -1,4 +1,4 @@
-"""`assistant ingest|ask|documents|delete|serve|eval`: the command line. Display only; the work is in Assistant."""
+"""`assistant ingest|ask|documents|delete|feeds|watch|serve|mcp|eval`: the command line. Display only."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from assistant.config import GENERATOR_NAMES, Settings
 from assistant.errors import AssistantError
+from assistant.evaluation.gold import SPLITS
 
 log = logging.getLogger("assistant")
 
@@ -25,7 +26,7 @@ settings (environment, or a .env file; flags override them):
   ASSISTANT_OPENAI_MODEL     model name at that endpoint; key from OPENAI_API_KEY
   ASSISTANT_TOP_K            passages handed to the generator (default 5)
   ASSISTANT_LLM_TIMEOUT_S    give up on the LLM after this many seconds (default 30)
-  ASSISTANT_API_KEY          bearer key required by /v1 when set (`serve`)
+  ASSISTANT_API_KEY          bearer key required by /v1 and /mcp when set (`serve`)
   ASSISTANT_UI_USERNAME/ASSISTANT_UI_PASSWORD  login for the web page (`serve`)
 """
 
@@ -44,8 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log details to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = sub.add_parser("ingest", help="index article files or folders (txt, md, html, pdf)")
-    ingest.add_argument("paths", nargs="+", help="files or folders to index")
+    ingest = sub.add_parser("ingest", help="index article files or folders (txt, md, html, pdf), pages and feeds")
+    ingest.add_argument("paths", nargs="+", help="files or folders, or http(s) URLs of pages or RSS/Atom feeds")
     ingest.add_argument("--prune", action="store_true", help="delete indexed files that are no longer in PATHS")
     ingest.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
@@ -67,6 +68,13 @@ def _parser() -> argparse.ArgumentParser:
     delete = sub.add_parser("delete", help="remove one article from the index")
     delete.add_argument("file", help="file name as listed by `assistant documents`")
 
+    feeds = sub.add_parser("feeds", help="the RSS/Atom feeds this index follows: feeds add|list|remove URL")
+    feeds.add_argument("action", choices=["add", "list", "remove"])
+    feeds.add_argument("url", nargs="?", help="the feed's URL (add, remove)")
+    watch = sub.add_parser("watch", help="poll the followed feeds and index their new items")
+    watch.add_argument("--interval", type=float, help="seconds between polls of a feed (default 900)")
+    watch.add_argument("--once", action="store_true", help="poll every due feed once, then exit")
+
     serve = sub.add_parser("serve", help="web page at / and OpenAI-compatible API at /v1 (one process)")
     serve.add_argument("--host", help="interface to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 7860)")
@@ -75,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="serve beyond loopback without an API key and page password (not recommended)",
     )
+    serve.add_argument("--watch", action="store_true", help="also poll the followed feeds (see `assistant watch`)")
+    serve.add_argument("--watch-interval", type=float, help="seconds between polls of a feed (default 900)")
+
+    mcp = sub.add_parser("mcp", help="MCP server over stdio for AI clients (tools: ask, search, facts, documents)")
+    mcp.add_argument("--allow-writes", action="store_true", help="also offer the ingest tool (files, folders, URLs)")
 
     evaluate = sub.add_parser("eval", help="score answers against gold questions and write a report")
     evaluate.add_argument("--gold", type=Path, default=Path("eval/gold/gold.jsonl"), help="gold questions (JSONL)")
@@ -98,7 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--limit", type=int, help="only the first N questions")
     evaluate.add_argument(
         "--split",
-        choices=("all", "tune", "report"),
+        choices=SPLITS,
         default="all",
         help="tune: ids ending in an even digit (develop on these); report: odd ones (report, never tune); default all",
     )
@@ -150,9 +163,16 @@ def _print_answer(answer: Any) -> None:
         console.print(f"[yellow]note:[/yellow] {note}")
     if answer.citations:
         console.print("\n[bold]Sources[/bold]")
+        chunks = {s.chunk.id: s.chunk for s in answer.sources}
         for c in answer.citations:
             dated = c.published.isoformat() if c.published else "undated"
-            console.print(f"[{c.n}] {c.file} ({dated}), chars {c.start}-{c.end}", markup=False)
+            chunk = chunks.get(c.chunk_id)
+            # Offsets index the decoded text; say so when the file was not UTF-8.
+            decoded = f" of the text decoded from {chunk.encoding}" if chunk and chunk.encoding else ""
+            console.print(f"[{c.n}] {c.file} ({dated}), chars {c.start}-{c.end}{decoded}", markup=False)
+            if chunk and chunk.also:  # syndicated copies merged into this article at ingest
+                copies = ", ".join(f"{where} ({day or 'undated'})" for where, day in chunk.also)
+                console.print(f"    also reported by {copies}", markup=False)
             console.print(f"    “{' '.join(c.quote.split())}”", markup=False)
     console.print(
         f"\n[dim]{answer.generator} · retrieve {answer.timings.retrieve * 1000:.0f} ms · "
@@ -209,7 +229,19 @@ def run(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             from assistant.serve.server import serve
 
-            serve(settings, allow_unauthenticated=args.allow_unauthenticated)
+            watch_s = (args.watch_interval or settings.feed_interval_s) if args.watch else None
+            serve(settings, allow_unauthenticated=args.allow_unauthenticated, watch_interval_s=watch_s)
+            return 0
+        if args.command in {"feeds", "watch"}:
+            from assistant.ingest.watch_cli import run_feeds_cli, run_watch_cli
+
+            return run_feeds_cli(args, settings) if args.command == "feeds" else run_watch_cli(args, settings)
+        if args.command == "mcp":
+            from assistant.pipeline import Assistant
+            from assistant.serve.mcp import run_stdio
+            from assistant.serve.service import AssistantService
+
+            run_stdio(AssistantService(Assistant(settings)), allow_writes=args.allow_writes)
             return 0
         from assistant.pipeline import Assistant
 

@@ -23,7 +23,11 @@ from assistant.answer.registry import make_generator
 from assistant.config import Settings
 from assistant.errors import IndexMissingError, InvalidQuestionError
 from assistant.ingest.chunking import ChunkSettings
+from assistant.ingest.feedlist import FeedList
+from assistant.ingest.fetch import Fetcher, is_url
 from assistant.ingest.indexer import Indexer, IngestReport
+from assistant.ingest.remote import Sourced, articles_from_urls
+from assistant.ingest.watch import IngestFn, Watcher
 from assistant.news.facts import FACTS_VERSION, attach_facts
 from assistant.news.followup import condense
 from assistant.news.table import FactTable
@@ -100,6 +104,7 @@ class Assistant:
             settings.max_file_bytes,
             annotate=attach_facts,
             annotator_version=FACTS_VERSION,
+            dedup_threshold=settings.dedup_threshold,
         )
         self._generators: dict[str, Generator] = {}
         self._opened = False
@@ -129,12 +134,49 @@ class Assistant:
         self._opened = True
 
     def ingest(self, *paths: str | Path, prune: bool = False, progress: bool = True) -> IngestReport:
-        """Index files and folders; unchanged files are skipped, changed ones replaced.
+        """Index files, folders and http(s) URLs (article pages, RSS/Atom feeds); unchanged files
+        are skipped, changed ones replaced.
 
-        With ``prune``, files indexed earlier but absent from ``paths`` are deleted.
+        With ``prune``, files indexed earlier but absent from ``paths`` are deleted (fetched
+        articles are kept).
         """
         self._open(create=True)
-        return self.indexer.ingest(paths, prune=prune, progress=progress)
+        urls = [p for p in paths if isinstance(p, str) and is_url(p)]
+        files = [p for p in paths if not (isinstance(p, str) and is_url(p))]
+        if not urls:
+            return self.indexer.ingest(files, prune=prune, progress=progress)
+        report = self.ingest_urls(urls)
+        return report.merged(self.indexer.ingest(files, prune=prune, progress=progress)) if files else report
+
+    def fetcher(self) -> Fetcher:
+        """An HTTP client with the configured size cap and timeouts (close it, or use ``with``)."""
+        return Fetcher(
+            max_bytes=self.settings.max_file_bytes,
+            read_timeout_s=self.settings.fetch_timeout_s,
+            total_timeout_s=self.settings.fetch_timeout_s * 3,
+        )
+
+    def ingest_urls(self, urls: Sequence[str]) -> IngestReport:
+        """Fetch article pages and feeds' items and index them; each failure is one line in
+        ``errors`` and leaves the index as it was."""
+        self._open(create=True)
+        with self.fetcher() as fetcher:
+            return self.indexer.ingest_articles(articles_from_urls(urls, fetcher))
+
+    def ingest_fetched(self, items: Sequence[Sourced]) -> IngestReport:
+        """Index articles already fetched (a feed watcher's new items); rejections are reported."""
+        self._open(create=True)
+        return self.indexer.ingest_articles(items)
+
+    def watcher(self, interval_s: float | None = None, ingest: IngestFn | None = None) -> Watcher:
+        """A watcher over the feeds followed in the data dir (``ingest``: how to index, default
+        ``ingest_fetched``; the server passes one that holds its lock)."""
+        return Watcher(
+            FeedList(self.settings.data_dir),
+            ingest or self.ingest_fetched,
+            self.fetcher,
+            interval_s or self.settings.feed_interval_s,
+        )
 
     def ingest_article(self, article: Article) -> int:
         """Index one already-built article (uploads, benchmark corpora); returns chunks written."""

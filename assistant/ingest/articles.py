@@ -7,17 +7,22 @@ import hashlib
 import re
 from datetime import date, datetime
 
+from dateutil import parser as dateutil_parser
+
 from assistant.text.dates import find_dates
 from assistant.types import Article
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<body>.*?)\n---[ \t]*(?:\n|\Z)", re.S)
+# A plain header block as news exports write it: "Title: ...", "Date: ...", "URL: ..." lines, then a blank line.
+_HEADER_KEYS = ("title", "date", "published", "url", "link", "source", "author", "byline")
+_HEADER_BLOCK = re.compile(rf"\A(?P<body>(?:[ \t]*(?i:{'|'.join(_HEADER_KEYS)})[ \t]*:[^\n]*\n){{2,}})[ \t]*(?:\n|\Z)")
 _URL = re.compile(r"https?://[^\s)\]>\"']+")
 _CAPTION_CREDIT = re.compile(r"^\W{0,3}(?:REUTERS|AP|AFP|Getty|Photo|Image|Credit|NASA|EPA)\b", re.I)
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'-]{2,40}(?:\([A-Za-z ]+\))?\s*[,:-]?\s*(?P<rest>.{0,40})")
 _URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d\d)/(?P<m>[01]?\d)/(?P<d>[0-3]?\d)/")
 
 
-def build_article(file: str, path: str, text: str, title_hint: str | None = None) -> Article:
+def build_article(file: str, path: str, text: str, title_hint: str | None = None, encoding: str = "utf-8") -> Article:
     """An Article from already-decoded text (also used for uploads and the benchmark corpus)."""
     meta, body_start = _front_matter(text)
     title = meta.get("title") or title_hint or _title_from_body(text[body_start:])
@@ -33,11 +38,12 @@ def build_article(file: str, path: str, text: str, title_hint: str | None = None
         url=url,
         published=published,
         published_source=source,
+        encoding=encoding,
     )
 
 
 def _front_matter(text: str) -> tuple[dict[str, str], int]:
-    match = _FRONT_MATTER.match(text)
+    match = _FRONT_MATTER.match(text) or _HEADER_BLOCK.match(text)
     if not match:
         return {}, 0
     meta: dict[str, str] = {}
@@ -78,6 +84,10 @@ def _publication_date(meta: dict[str, str], body: str, url: str | None) -> tuple
             try:
                 return datetime.fromisoformat(meta[key].replace("Z", "+00:00")).date(), "front matter"
             except ValueError:
+                pass
+            try:  # "2025/07/22", "July 22, 2025", "Tue, 22 Jul 2025 10:00:00 GMT"
+                return dateutil_parser.parse(meta[key]).date(), "front matter"
+            except (ValueError, OverflowError):
                 mentions = [d for d in find_dates(meta[key]) if d.iso()]
                 if mentions:
                     return date.fromisoformat(mentions[0].iso() or ""), "front matter"

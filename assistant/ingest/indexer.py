@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
 
 from assistant.errors import UnreadableFileError
 from assistant.ingest.chunking import ChunkSettings, chunk_article
+from assistant.ingest.dedup import THRESHOLD, CopyFinder, body_of, decode, encode, signature
+from assistant.ingest.fetch import is_url
 from assistant.ingest.readers import discover_files, iter_articles
 from assistant.store.chroma import ChromaStore
 from assistant.store.embedding import Embedder
@@ -45,6 +47,7 @@ class IngestReport:
     errors: dict[str, str] = field(default_factory=dict)
     chunks_written: int = 0
     seconds: float = 0.0
+    syndicated: dict[str, str] = field(default_factory=dict)  # copy -> the indexed article it repeats
 
     def summary(self) -> str:
         parts = [
@@ -54,9 +57,24 @@ class IngestReport:
             f"{len(self.removed)} removed",
             f"{self.chunks_written} chunks written",
         ]
+        if self.syndicated:
+            parts.append(f"{len(self.syndicated)} syndicated copies merged")
         if self.errors:
             parts.append(f"{len(self.errors)} rejected")
         return ", ".join(parts) + f" in {self.seconds:.1f} s"
+
+    def merged(self, other: IngestReport) -> IngestReport:
+        """Both reports as one (an ingest of URLs and paths together)."""
+        return IngestReport(
+            self.added + other.added,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.removed + other.removed,
+            {**self.errors, **other.errors},
+            self.chunks_written + other.chunks_written,
+            self.seconds + other.seconds,
+            {**self.syndicated, **other.syndicated},
+        )
 
 
 class Indexer:
@@ -71,7 +89,11 @@ class Indexer:
         max_file_bytes: int,
         annotate: Annotator = _no_annotation,
         annotator_version: int = 0,
+        dedup_threshold: float = THRESHOLD,
     ) -> None:
+        self.dedup_threshold = dedup_threshold  # 0: every article is indexed, copies too
+        self._finder: CopyFinder | None = None
+        self._finder_revision: int | None = None
         self.annotate = annotate
         self.annotator_version = annotator_version
         self.store = store
@@ -113,18 +135,89 @@ class Indexer:
             (report.updated if previous else report.added).append(item.file)
             pending.append((item, chunks))
             if sum(len(c) for _, c in pending) >= self.batch_size * 8:
-                report.chunks_written += self.write(pending)
+                report.chunks_written += self._write_new(pending, report)
                 pending = []
         bar.close()
-        report.chunks_written += self.write(pending)
+        report.chunks_written += self._write_new(pending, report)
         self.store.update_facts(stale_facts)
         if prune:
             gone = sorted(set(indexed) - seen - {Path(p).name for p in report.errors})
+            gone = [f for f in gone if not is_url(f)]  # fetched articles are not files of PATHS
             self.store.delete_files(gone)
             report.removed = gone
         report.seconds = time.perf_counter() - started
         log.info("ingest: %s", report.summary())
         return report
+
+    def ingest_articles(self, items: Iterable[Article | tuple[str, str]]) -> IngestReport:
+        """Index already-built articles (fetched pages, feed items) by the same rules as ``ingest``:
+        unchanged text is skipped, changed text replaced; a ``(source, reason)`` item is a rejection."""
+        started = time.perf_counter()
+        report = IngestReport()
+        items = list(items)  # fetched first, so a slow site never holds a store read open
+        wanted = [i.file for i in items if isinstance(i, Article)]
+        indexed = self.store.files_named(wanted) if wanted else {}
+        pending: list[tuple[Article, list[Chunk]]] = []
+        for item in items:
+            if isinstance(item, tuple):
+                report.errors[item[0]] = item[1]
+                continue
+            if item.file in report.added or item.file in report.updated or item.file in report.unchanged:
+                continue  # the same page listed twice (two feeds, or a feed and its page)
+            previous = indexed.get(item.file)
+            if previous and previous.content_hash == item.content_hash:
+                report.unchanged.append(item.file)
+                continue
+            chunks = chunk_article(item, self.chunking)
+            if not chunks:
+                report.errors[item.file] = f"{item.file} produced no text to index."
+                continue
+            (report.updated if previous else report.added).append(item.file)
+            pending.append((item, chunks))
+        report.chunks_written = self._write_new(pending, report)
+        report.seconds = time.perf_counter() - started
+        log.info("ingest: %s", report.summary())
+        return report
+
+    def _copies(self) -> CopyFinder:
+        """The LSH index of the indexed articles' signatures, reread when another writer changed the index."""
+        revision = self.store.revision()
+        if self._finder is None or self._finder_revision != revision:
+            finder = CopyFinder(self.dedup_threshold)
+            for file, stored in self.store.signatures().items():
+                finder.add(file, decode(stored))
+            self._finder, self._finder_revision = finder, revision
+        return self._finder
+
+    def _write_new(self, pending: list[tuple[Article, list[Chunk]]], report: IngestReport) -> int:
+        """Write ``pending``, except new articles that are syndicated copies of an indexed one (or of
+        one earlier in the batch): those are recorded on it ("also reported by") instead."""
+        if not pending or not self.dedup_threshold:
+            return self.write(pending)
+        finder = self._copies()
+        kept: list[tuple[Article, list[Chunk]]] = []
+        copies: dict[str, list[tuple[str, str | None]]] = {}
+        for article, chunks in pending:
+            minhash = signature(body_of(article))
+            if minhash is None:
+                kept.append((article, chunks))
+                continue
+            found = finder.match(minhash, exclude=article.file) if article.file in report.added else None
+            if found is None:
+                finder.add(article.file, minhash)
+                kept.append((replace(article, minhash=encode(minhash)), chunks))
+                continue
+            first = found[0]
+            day = article.published.isoformat() if article.published else None
+            copies.setdefault(first, []).append((article.url or article.file, day))
+            report.added.remove(article.file)
+            report.syndicated[article.file] = first
+            log.info("%s is a copy of %s (estimated Jaccard %.2f): not indexed again", article.file, first, found[1])
+        written = self.write(kept)
+        for first, items in copies.items():
+            self.store.add_copies(first, items)
+        self._finder_revision = self.store.revision()  # our own writes are in the finder already
+        return written
 
     def ingest_article(self, article: Article) -> int:
         """Index one already-built article (uploads, benchmark corpora); returns chunks written."""

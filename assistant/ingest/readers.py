@@ -7,7 +7,6 @@ go through llama-index's file readers (their offsets index the extracted text; s
 
 from __future__ import annotations
 
-import codecs
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from assistant.errors import UnreadableFileError
 from assistant.ingest.articles import build_article
+from assistant.ingest.decoding import decode_bytes
 from assistant.types import Article
 
 log = logging.getLogger(__name__)
@@ -49,38 +49,8 @@ def discover_files(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def decode_text(raw: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM) or BOM-marked UTF-16/32; anything else is refused, not guessed."""
-    if not raw.strip():
-        raise UnreadableFileError(f"{name} is empty.")
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if raw.startswith(bom):
-            try:
-                text = raw.decode(encoding)
-            except UnicodeDecodeError as err:
-                raise UnreadableFileError(f"{name} starts with a {encoding} mark but is not valid {encoding}.") from err
-            break
-    else:
-        if b"\x00" in raw[:8192]:
-            raise UnreadableFileError(f"{name} looks like a binary file, not text.")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as err:
-            raise UnreadableFileError(
-                f"{name} is not UTF-8 text (bad byte at offset {err.start}); convert it to UTF-8 first."
-            ) from err
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\t\f")
-    if controls > max(8, len(text[:8192]) // 50):
-        raise UnreadableFileError(f"{name} looks like a binary file, not text.")
-    if not text.strip():
-        raise UnreadableFileError(f"{name} holds only whitespace.")
-    return text
+    """The text of ``raw`` (see ``decoding.decode_bytes``); the encoding is dropped."""
+    return decode_bytes(raw, name).text
 
 
 def _extract_with_reader(path: Path) -> str:
@@ -129,9 +99,10 @@ def read_article(path: Path, max_bytes: int = 20_000_000) -> Article:
         raw = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{path.name} could not be read ({err.strerror}).") from err
+    encoding = "utf-8"
     if suffix in TEXT_SUFFIXES:
-        text = decode_text(raw, path.name)
-        html_title = None
+        decoded = decode_bytes(raw, path.name)
+        text, encoding, html_title = decoded.text, decoded.encoding, None
     else:
         if not raw.strip():
             raise UnreadableFileError(f"{path.name} is empty.")
@@ -141,7 +112,7 @@ def read_article(path: Path, max_bytes: int = 20_000_000) -> Article:
     # decode to two or three valid but meaningless CJK characters, from being indexed.
     if len("".join(text.split())) < MIN_ARTICLE_CHARS:
         raise UnreadableFileError(f"{path.name} holds too little text to be an article.")
-    return build_article(path.name, str(path), text, html_title)
+    return build_article(path.name, str(path), text, html_title, encoding=encoding)
 
 
 def iter_articles(paths: Iterable[Path], max_bytes: int) -> Iterator[Article | UnreadableFileError]:

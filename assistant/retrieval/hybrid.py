@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 from assistant.query.query import Query
-from assistant.retrieval.bm25 import Bm25Index, release_free_heap
+from assistant.retrieval.bm25 import Bm25Index, KeywordIndex, release_free_heap
 from assistant.retrieval.dates import in_period, published_by
 from assistant.retrieval.relevance import missing_anchors, vocabulary_of
 from assistant.store.chroma import ChromaStore
@@ -38,6 +39,13 @@ log = logging.getLogger(__name__)
 
 RetrievalMode = Literal["dense", "bm25", "fused"]
 RRF_K = 60  # the constant from Cormack et al.; damps the head of each ranking
+# Keyword index upkeep (see ``HybridRetriever._catch_up``): a write stamped this long before the last
+# look is still looked for (a slow add, clocks of app hosts a little apart); the delta is folded into
+# a new base once it passes either size; row-count drift (deletions) is folded in at most this often.
+STAMP_MARGIN_S = 120.0
+COMPACT_MIN_DELTA = 5000
+COMPACT_DELTA_FRACTION = 0.1
+COMPACT_EVERY_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -103,35 +111,106 @@ class HybridRetriever:
         self.min_dense_score = min_dense_score
         self.candidates = candidates
         self.per_file = per_file
-        self._bm25: Bm25Index | None = None
+        self._bm25: KeywordIndex | None = None
         self._vocabulary: set[str] = set()
         self._revision: int | None = None
         self._built = False
         self._lock = threading.Lock()
+        self._watermark = 0.0  # chunks stamped from here on (less the margin) are looked for
+        self._compacted_at = 0.0
+        self._compacting: threading.Thread | None = None
 
     # -- BM25 -------------------------------------------------------------------------------
     def refresh(self, force: bool = False, revision: int | None = None) -> None:
-        """Rebuild the BM25 index if the collection changed since it was built (``revision``: the
-        collection's revision when the caller has just read it)."""
+        """Bring the keyword index in step with the collection (``revision``: the collection's
+        revision when the caller has just read it). The first call (or ``force``) builds it from
+        every chunk; later ones add the chunks written since, which costs milliseconds per article."""
         revision = self.store.revision() if revision is None else revision
         if not force and self._built and revision == self._revision:
             return
         with self._lock:
             if not force and self._built and revision == self._revision:
                 return
-            ids: list[str] = []
-            texts: list[str] = []
-            for chunk in self.store.iter_chunks():
-                ids.append(chunk.id)
-                texts.append(f"{chunk.title or ''}\n{chunk.text}")
-            vocabulary = vocabulary_of(texts)
-            self._bm25 = Bm25Index.build(ids, texts) if ids else None
-            del texts
-            self._vocabulary = vocabulary
+            if force or not self._built:
+                self._rebuild()
+            else:
+                self._catch_up()
             self._revision = revision
-            self._built = True
-            release_free_heap()  # the build read the whole corpus; keep only the index
-            log.info("BM25 index rebuilt: %d chunks (revision %s)", len(ids), revision)
+
+    def _read_all(self) -> tuple[KeywordIndex | None, set[str]]:
+        ids: list[str] = []
+        texts: list[str] = []
+        for chunk in self.store.iter_chunks():
+            ids.append(chunk.id)
+            texts.append(f"{chunk.title or ''}\n{chunk.text}")
+        vocabulary = vocabulary_of(texts)
+        index = KeywordIndex(Bm25Index.build(ids, texts)) if ids else None
+        del texts
+        release_free_heap()  # the build read the whole corpus; keep only the index
+        log.info("BM25 index built: %d chunks", len(ids))
+        return index, vocabulary
+
+    def _rebuild(self) -> None:
+        started = time.time()
+        self._bm25, self._vocabulary = self._read_all()
+        self._watermark, self._built, self._compacted_at = started, True, time.monotonic()
+
+    def _catch_up(self) -> None:
+        """Add the chunks written since the last look (found by their ``written_at`` stamp, read
+        from ``STAMP_MARGIN_S`` before it, so a write that began earlier but landed since is not
+        missed; ids already indexed are skipped), then check the row count: a difference means
+        deletions or writers that do not stamp, and a compaction is due (lazily, see below)."""
+        looked_at = time.time()
+        index = self._bm25 or KeywordIndex(None)
+        ids = self.store.ids_written_since(self._watermark - STAMP_MARGIN_S)
+        index.restore([i for i in ids if i in index.removed])
+        unknown = [i for i in ids if not index.known(i)]
+        for start in range(0, len(unknown), 2000):
+            chunks = self.store.get_chunks(unknown[start : start + 2000])
+            texts = [f"{c.title or ''}\n{c.text}" for c in chunks]
+            index.add([c.id for c in chunks], texts)
+            self._vocabulary |= vocabulary_of(texts)
+        self._watermark = looked_at
+        rows = self.store.count()
+        if rows == 0:
+            self._bm25, self._vocabulary = None, set()
+            return
+        self._bm25 = index
+        live = index.base_size + index.delta_size - len(index.removed)
+        big_delta = index.delta_size > max(COMPACT_MIN_DELTA, COMPACT_DELTA_FRACTION * index.base_size)
+        stale = rows != live and time.monotonic() - self._compacted_at > COMPACT_EVERY_S
+        if unknown:
+            log.info(
+                "BM25 delta: +%d chunks (%d in the delta, %d in the base)",
+                len(unknown),
+                index.delta_size,
+                index.base_size,
+            )
+        if big_delta or stale:
+            self._compact_in_background()
+
+    def _compact_in_background(self) -> None:
+        """Fold the delta into a new base in a thread; the current index answers until it is ready,
+        then the new one takes over and catches up with what was written during the build."""
+        if self._compacting is not None and self._compacting.is_alive():
+            return
+
+        def compact() -> None:
+            started = time.time()
+            try:
+                index, vocabulary = self._read_all()
+            except Exception:  # the store went away: keep answering from the current index
+                log.exception("BM25 compaction failed")
+                return
+            with self._lock:
+                self._bm25, self._vocabulary = index, vocabulary
+                self._watermark, self._compacted_at = started, time.monotonic()
+                self._revision = None  # the next question catches up from ``started``
+            log.info("BM25 compacted: %d chunks", index.base_size if index else 0)
+
+        self._compacted_at = time.monotonic()
+        self._compacting = threading.Thread(target=compact, name="bm25-compact", daemon=True)
+        self._compacting.start()
 
     def bm25(self, question: str, k: int) -> list[ScoredChunk]:
         self.refresh()
@@ -152,6 +231,9 @@ class HybridRetriever:
             chunk = known.get(cid) or fetched.get(cid)
             if chunk is not None:
                 out.append(ScoredChunk(chunk, score, dense=None, bm25=score))
+        gone = [cid for cid, _ in hits if cid not in known and cid not in fetched]
+        if gone:  # deleted since the index saw them: masked now, and the next compaction drops them
+            index.remove(gone)
         return out
 
     # -- dense ------------------------------------------------------------------------------

@@ -77,19 +77,38 @@ def _highlighted_passage(chunk: Chunk, citations: list[Citation]) -> str:
     return "".join(out)
 
 
+def _encoding_note(chunk: Chunk | None) -> str:
+    """Said on the card of a file that was not UTF-8: its offsets are not byte offsets."""
+    if chunk is None or not chunk.encoding:
+        return ""
+    return (
+        f' · <span class="source-encoding">decoded from {html.escape(chunk.encoding)}; '
+        "character offsets index the decoded text</span>"
+    )
+
+
+def _also_reported(chunk: Chunk | None) -> str:
+    """Syndicated copies merged into the cited article at ingest, with their dates."""
+    if chunk is None or not chunk.also:
+        return ""
+    copies = ", ".join(f"{html.escape(where)} ({html.escape(day or 'undated')})" for where, day in chunk.also)
+    return f'<div class="source-also">also reported by {copies}</div>'
+
+
 def _card(citation: Citation, chunk: Chunk | None, all_citations: list[Citation]) -> str:
     title = html.escape(citation.title or "untitled")
     head = (
         f'<div class="source-head"><span class="source-n">[{citation.n}]</span> '
         f'<span class="source-file">{html.escape(citation.file)}</span> · '
         f'<span class="source-title">{title}</span> · '
-        f'<span class="source-date">{_published(citation.published)}</span></div>'
+        f'<span class="source-date">{_published(citation.published)}</span>{_encoding_note(chunk)}</div>'
     )
     if chunk is None:
         body = f"<mark>{html.escape(citation.quote)}</mark>"
     else:
         body = _highlighted_passage(chunk, [c for c in all_citations if c.chunk_id == chunk.id and c.n == citation.n])
-    return f'<div class="source" id="source-{citation.n}">{head}<div class="passage">{body}</div></div>'
+    also = _also_reported(chunk)
+    return f'<div class="source" id="source-{citation.n}">{head}{also}<div class="passage">{body}</div></div>'
 
 
 def sources_html(answer: Answer | None, show_retrieved: bool = False) -> str:

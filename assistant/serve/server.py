@@ -1,4 +1,4 @@
-"""`assistant serve`: one process, the page at ``/`` and the OpenAI-compatible API under ``/v1``.
+"""`assistant serve`: one process, the page at ``/``, the OpenAI-compatible API under ``/v1``, MCP at ``/mcp``.
 
 Binding: loopback by default. Binding any other interface without both an API key and a page
 password is refused (``--allow-unauthenticated`` overrides it, with a warning), because the API
@@ -7,19 +7,26 @@ can add and delete documents.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
+import threading
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
+from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
+from assistant.ingest.indexer import IngestReport
+from assistant.ingest.remote import Sourced
 from assistant.pipeline import Assistant
 from assistant.serve.api import build_router, error_body, install_error_handlers
+from assistant.serve.mcp import http_endpoint
 from assistant.serve.service import AssistantService
 from assistant.serve.web import CSS, HEAD, build_page
 
@@ -118,14 +125,38 @@ def check_binding(settings: Settings, allow_unauthenticated: bool = False) -> No
     )
 
 
-def create_app(assistant: Assistant) -> FastAPI:
-    """The whole server as an ASGI app (tests run it with uvicorn on a free loopback port)."""
+def _start_watching(service: AssistantService, interval_s: float) -> threading.Event:
+    """`serve --watch`: the feeds are polled in a daemon thread; fetching runs outside the service's
+    lock and only the index write inside it, so questions never wait on a slow site."""
+
+    def ingest(items: Sequence[Sourced]) -> IngestReport:
+        with service._lock:  # the one lock every use of the shared Assistant takes
+            return service.assistant.ingest_fetched(items)
+
+    watcher = service.assistant.watcher(interval_s, ingest=ingest)
+    stop = threading.Event()
+    report = lambda result: log.warning("watch: %s", result.line())  # noqa: E731
+    threading.Thread(target=watcher.run, args=(stop, report), name="feed-watch", daemon=True).start()
+    return stop
+
+
+def create_app(assistant: Assistant, watch_interval_s: float | None = None) -> FastAPI:
+    """The whole server as an ASGI app (tests run it with uvicorn on a free loopback port);
+    with ``watch_interval_s``, the followed feeds are polled too."""
     settings = assistant.settings
     try:
         assistant.warm_up()
     except AssistantError as err:  # a missing index or LLM is reported per request, not fatal here
         log.warning("warm-up: %s", err)
     service = AssistantService(assistant)
+    watch_stop = _start_watching(service, watch_interval_s) if watch_interval_s else None
+    mcp_app, mcp_sessions = http_endpoint(service, loopback=is_loopback(settings.host))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with mcp_sessions.run():  # the MCP endpoint's sessions live as long as the server
+            yield
+
     app = FastAPI(
         title="News assistant API",
         description="OpenAI-compatible chat completions with citations, plus document management.",
@@ -133,8 +164,10 @@ def create_app(assistant: Assistant) -> FastAPI:
         docs_url="/v1/docs",
         openapi_url="/v1/openapi.json",
         redoc_url=None,
+        lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.state.watch_stop = watch_stop  # set it to stop the feed watcher (the tests do)
 
     @app.get("/health")
     def health() -> Any:
@@ -145,6 +178,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         return {"status": "ok", "documents": documents, "store": assistant.store.location}
 
     app.include_router(build_router(service))
+    app.router.routes.append(Route("/mcp", endpoint=mcp_app))  # MCP over Streamable HTTP, the /v1 key
     app.add_middleware(
         BodyLimit,
         json_limit=settings.max_request_bytes,
@@ -169,11 +203,11 @@ def create_app(assistant: Assistant) -> FastAPI:
     )
 
 
-def serve(settings: Settings, allow_unauthenticated: bool = False) -> None:
+def serve(settings: Settings, allow_unauthenticated: bool = False, watch_interval_s: float | None = None) -> None:
     import uvicorn
 
     check_binding(settings, allow_unauthenticated)
     assistant = Assistant(settings)
-    app = create_app(assistant)
-    print(f"News assistant on http://{settings.host}:{settings.port}/  (API: /v1, schema: /v1/openapi.json)")
+    app = create_app(assistant, watch_interval_s)
+    print(f"News assistant on http://{settings.host}:{settings.port}/  (API: /v1, schema: /v1/openapi.json, MCP: /mcp)")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")

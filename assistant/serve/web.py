@@ -15,7 +15,9 @@ import gradio as gr
 
 from assistant.config import GENERATOR_NAMES
 from assistant.errors import AssistantError
+from assistant.ingest.fetch import is_url
 from assistant.ingest.readers import SUPPORTED_SUFFIXES
+from assistant.ingest.remote import articles_from_urls
 from assistant.serve.render import answer_markdown, escape_markdown, sources_html
 from assistant.serve.service import AssistantService, UploadResult
 from assistant.types import Answer
@@ -109,6 +111,27 @@ def _upload_message(results: list[UploadResult]) -> str:
         else:
             lines.append(f"- {escape_markdown(r.file)}: {r.status}, {r.chunks} passages indexed")
     return "\n".join(lines) or "No file was chosen."
+
+
+def _add_urls(service: AssistantService, text: str) -> str:
+    """Documents tab: index article pages and feeds, one URL a line. Fetching runs outside the
+    service's lock (a slow site must not hold up questions); only the index write takes it."""
+    urls = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    lines = [f"- **Rejected** {escape_markdown(u)}: not an http(s) address." for u in urls if not is_url(u)]
+    wanted = [u for u in urls if is_url(u)]
+    if wanted:
+        try:
+            with service.assistant.fetcher() as fetcher:
+                items = list(articles_from_urls(wanted, fetcher))
+            with service._lock:  # the one lock every use of the shared Assistant takes
+                report = service.assistant.ingest_fetched(items)
+        except AssistantError as err:
+            return ERROR_PREFIX + escape_markdown(str(err))
+        lines += [f"- {escape_markdown(f)}: added, {report.chunks_written} passages indexed" for f in report.added]
+        lines += [f"- {escape_markdown(f)}: updated" for f in report.updated]
+        lines += [f"- {escape_markdown(f)}: already indexed, unchanged" for f in report.unchanged]
+        lines += [f"- **Rejected** {escape_markdown(f)}: {escape_markdown(why)}" for f, why in report.errors.items()]
+    return "\n".join(lines) or "No URL was given."
 
 
 def build_page(service: AssistantService) -> gr.Blocks:
@@ -212,6 +235,11 @@ def build_page(service: AssistantService) -> gr.Blocks:
             )
             add = gr.Button("Add to index", variant="primary", elem_id="add")
             upload_status = gr.Markdown(elem_id="upload-status")
+            urls = gr.Textbox(
+                label="Or add article pages and RSS/Atom feeds by URL (one a line)", lines=2, elem_id="urls"
+            )
+            add_urls = gr.Button("Fetch and add", elem_id="add-urls")
+            urls_status = gr.Markdown(elem_id="urls-status")
             table = gr.Dataframe(
                 headers=["file", "title", "published", "chunks"],
                 interactive=False,
@@ -239,6 +267,9 @@ def build_page(service: AssistantService) -> gr.Blocks:
         show.change(lambda a, s: sources_html(a, s) if a else gr.update(), [last_answer, show], sources)
         clear.click(lambda: ([], [], sources_html(None), None), None, [chatbot, questions, sources, last_answer])
         add.click(upload, files, [upload_status, table, chosen, files])
+        add_urls.click(
+            lambda text: (_add_urls(service, text), *_documents_table(service)), urls, [urls_status, table, chosen]
+        )
         remove.click(delete, chosen, [delete_status, table, chosen])
         page.load(lambda: _documents_table(service), None, [table, chosen])
         page.load(lambda: _facts_table(service), None, facts)

@@ -19,7 +19,9 @@ live in ``records.py``.
 
 from __future__ import annotations
 
+import json
 import logging
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date
@@ -200,6 +202,45 @@ class ChromaStore:
                 records[file] = _file_record(meta, 0)
         return {f: replace(r, chunks=counts[f]) for f, r in records.items()}
 
+    def files_named(self, files: Sequence[str]) -> dict[str, FileRecord]:
+        """Records of just these files: what an ingest of a few fetched articles compares hashes
+        against, without reading one row per indexed article as ``files()`` does."""
+        records: dict[str, FileRecord] = {}
+        counts: dict[str, int] = {}
+        names = list(dict.fromkeys(files))
+        for start in range(0, len(names), 500):
+            where = {"file": {"$in": names[start : start + 500]}}
+            batch = self._call("read chunks", self.collection.get, where=where, include=["metadatas"])
+            for meta in batch.get("metadatas") or []:
+                file = str(meta["file"])
+                counts[file] = counts.get(file, 0) + 1
+                records.setdefault(file, _file_record(meta, 0))
+        return {f: replace(r, chunks=counts[f]) for f, r in records.items()}
+
+    def signatures(self) -> dict[str, str]:
+        """Each article's stored MinHash (``ingest.dedup``), from its first chunk; older ones have none."""
+        out: dict[str, str] = {}
+        for _, _, meta in self._scan(include=["metadatas"], where={"article_chunks": {"$gt": 0}}):
+            if meta.get("minhash"):
+                out[str(meta["file"])] = str(meta["minhash"])
+        return out
+
+    def add_copies(self, file: str, copies: Sequence[tuple[str, str | None]]) -> bool:
+        """Record syndicated copies (URL or file, date) on every chunk of ``file``, so any cited chunk
+        says "also reported by"; False when all were recorded already (nothing is written)."""
+        batch = self._call("read chunks", self.collection.get, where={"file": file}, include=["metadatas"])
+        if not batch["ids"]:
+            return False
+        recorded = [tuple(x) for x in json.loads(batch["metadatas"][0].get("also") or "[]")]
+        merged = recorded + [tuple(c) for c in copies if tuple(c) not in recorded and c[0] != file]
+        if len(merged) == len(recorded):
+            return False
+        also = json.dumps(merged)
+        metadatas = [{**meta, "also": also} for meta in batch["metadatas"]]
+        self._call("record copies", self.collection.update, ids=batch["ids"], metadatas=metadatas)
+        self._bump_revision()
+        return True
+
     def facts(self) -> list[Fact]:
         """Every fact stored with the chunks (see ``assistant.facts``)."""
         out: list[Fact] = []
@@ -250,6 +291,14 @@ class ChromaStore:
                 return
             offset += page
 
+    def ids_written_since(self, since: float) -> list[str]:
+        """Ids of chunks whose write began at or after ``since`` (epoch seconds): what a keyword
+        index must add to stay in step. Ids only; the texts of unknown ones are read with ``get_chunks``."""
+        ids: list[str] = []
+        for chunk_id, _, _ in self._scan(include=[], page=5000, where={"written_at": {"$gte": since}}):
+            ids.append(chunk_id)
+        return ids
+
     def iter_chunks(self) -> Iterator[Chunk]:
         """Every chunk, read page by page (the BM25 build holds only the current page)."""
         for i, d, m in self._scan(include=["documents", "metadatas"]):
@@ -290,6 +339,8 @@ class ChromaStore:
             if len(chunks) != len(embeddings):
                 raise ValueError(f"{article.file}: {len(chunks)} chunks but {len(embeddings)} embeddings.")
         files = list(dict.fromkeys(article.file for article, _, _ in items))
+        # Stamped before the write: readers find new chunks by ``written_at`` (see ``ids_written_since``).
+        stamp = time.time()
         old = self._call("find old chunks", self.collection.get, where={"file": {"$in": files}}, include=[])["ids"]
         limit = self.max_batch_size()
         heads = {chunks[0].id: len(chunks) for _, chunks, _ in items if chunks}
@@ -303,7 +354,7 @@ class ChromaStore:
                 documents=[c.text for _, chunks, _ in group for c in chunks],
                 embeddings=[e for _, _, embeddings in group for e in embeddings],
                 metadatas=[
-                    _chunk_metadata(a, c, heads.get(c.id, 0), self.facts_version)
+                    {**_chunk_metadata(a, c, heads.get(c.id, 0), self.facts_version), "written_at": stamp}
                     for a, chunks, _ in group
                     for c in chunks
                 ],

@@ -5,6 +5,7 @@ Chroma metadata values cannot be None, so unknown fields are left out and read b
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -13,6 +14,7 @@ from assistant.store.facts_codec import facts_to_json
 from assistant.types import Article, Chunk
 
 SCHEMA_VERSION = 1
+UTF8_NAMES = {"utf-8", "utf-8-sig", "utf_8", "ascii"}  # encodings whose text needs no note on the card
 
 # (article, its chunks, one embedding per chunk): what ``replace_articles`` writes.
 ArticleWrite = tuple[Article, list[Chunk], list[list[float]]]
@@ -65,6 +67,12 @@ def _chunk_metadata(article: Article, chunk: Chunk, article_chunks: int = 0, fac
         meta["url"] = article.url
     if article.published:
         meta["published"] = article.published.isoformat()
+    if article.encoding not in UTF8_NAMES:
+        meta["encoding"] = article.encoding  # the source card says offsets index the decoded text
+    if article.author:
+        meta["author"] = article.author
+    if article_chunks and article.minhash:
+        meta["minhash"] = article.minhash  # ``ingest.dedup`` rebuilds its LSH index from these
     meta["facts_version"] = facts_version  # which extractor wrote ``facts``; 0: none
     if chunk.facts:
         meta["facts"] = facts_to_json(chunk.facts)
@@ -82,6 +90,8 @@ def _chunk_from_record(chunk_id: str, document: str, meta: dict[str, Any]) -> Ch
         title=meta.get("title"),
         url=meta.get("url"),
         published=date.fromisoformat(published) if published else None,
+        encoding=meta.get("encoding"),
+        also=tuple((str(u), d) for u, d in json.loads(meta["also"])) if meta.get("also") else (),
     )
 
 

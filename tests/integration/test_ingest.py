@@ -41,7 +41,7 @@ def test_bad_file_in_folder_is_reported_and_the_rest_indexed(fresh_bot: Assistan
     folder = tmp_path / "mixed"
     folder.mkdir()
     (folder / "good.txt").write_text("Crew-11 launched from Florida on August 1, 2025.", encoding="utf-8")
-    (folder / "bad.txt").write_bytes(b"caf\xe9 \xfa broken \xff")
+    (folder / "bad.txt").write_bytes(b"\x81\x8d\x8f\x90\x9d\xfe\xff" * 20)  # no encoding reads it cleanly
     report = fresh_bot.ingest(folder, progress=False)
     assert report.added == ["good.txt"]
     assert list(report.errors) == [str(folder / "bad.txt")]

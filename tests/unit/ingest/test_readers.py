@@ -52,7 +52,7 @@ def test_chunk_ids_are_deterministic() -> None:
         ("empty.txt", b"", "is empty"),
         ("blank.txt", b"   \n\t\n", "empty"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
-        ("latin1.txt", "Caf\u00e9 news about the ISS.".encode("latin-1"), "not UTF-8"),
+        ("undecodable.txt", b"\x81\x8d\x8f\x90\x9d\xfe\xff" * 20, "not UTF-8"),  # Latin-1: test_decoding.py
         ("notes.docx", b"PK\x03\x04", "unsupported"),
         ("empty.pdf", b"", "empty"),
         ("junk16.txt", codecs.BOM_UTF16_LE + b"\x00bad", "too little text"),  # decodes to two CJK characters
