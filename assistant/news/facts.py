@@ -27,7 +27,7 @@ from assistant.text.periods import relative_range
 from assistant.text.sentences import split_sentences
 from assistant.types import Article, Chunk, Fact
 
-FACTS_VERSION = 3  # bump when extraction changes: ingest re-extracts facts of unchanged files
+FACTS_VERSION = 4  # bump when extraction changes: ingest re-extracts facts of unchanged files
 
 _CREW_CUE = re.compile(
     r"\b(?:astronauts?|cosmonauts?|crew(?!-\d)(?:mates?|\s+members?)?|on\s+board|aboard|led\s+by|commander|pilot)\b",

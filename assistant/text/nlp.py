@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -32,11 +33,29 @@ class Entity:
     end: int
 
 
-@lru_cache(maxsize=1)
-def _pipeline() -> Any:
+def _import_spacy_without_torch() -> Any:
+    """``import spacy``, hiding torch from thinc's import-time probe when torch is not loaded yet.
+
+    thinc imports torch just to see whether it is there; the CPU NER never uses it, and a process
+    that only answers questions (ONNX query encoder) should not pay torch's import and memory.
+    """
+    if "torch" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail, for this import only
     try:
         import spacy
 
+        return spacy
+    finally:
+        del sys.modules["torch"]
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    try:
+        spacy = _import_spacy_without_torch()
         return spacy.load(MODEL, exclude=_UNNEEDED)
     except OSError as exc:  # the weights package is missing
         raise ConfigError(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text.nlp import entities
+from assistant.text.nlp import Entity, entities
 
 _POSSESSIVE = re.compile(r"[’']s?$")
 _INITIAL_TITLE = re.compile(r"^(?:[A-Z][a-z]{0,3}\.)\s+")  # "Dr. ", "Mr. ", "Gen. ": abbreviations, not names
@@ -29,7 +29,7 @@ def find_people(text: str, min_words: int = 2) -> list[NameMention]:
     left out, because rosters and the facts table need names that tell two people apart.
     """
     out: list[NameMention] = []
-    for entity in entities(text):
+    for entity in _listed_as_people(text, entities(text)):
         if entity.label != "PERSON" or "\n" in entity.text:
             continue
         start, end = entity.start, entity.end
@@ -43,6 +43,35 @@ def find_people(text: str, min_words: int = 2) -> list[NameMention]:
         if min_words <= len(name.split()) <= 4 and name[:1].isupper():
             out.append(NameMention(name, start, start + len(name)))
     return out
+
+
+_LIST_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+)$")
+_NAME_SHAPE = re.compile(r"^[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+){1,2}$")
+
+
+def _listed_as_people(text: str, found: tuple[Entity, ...]) -> list[Entity]:
+    """The small model sometimes calls one name of a list of people an organisation ("Jack Hathaway,
+    Sophie Adenot from ESA, and ..."): an item of a list whose neighbour is a PERSON, shaped like a
+    name and not a name of the domain vocabulary, is taken as a person too."""
+    out = list(found)
+    for i, entity in enumerate(found):
+        if entity.label not in {"ORG", "GPE", "NORP"} or not _NAME_SHAPE.match(entity.text) or _domain_name(entity):
+            continue
+        before = found[i - 1] if i > 0 else None
+        after = found[i + 1] if i + 1 < len(found) else None
+        beside = (before and before.label == "PERSON" and _LIST_GAP.match(text[before.end : entity.start])) or (
+            after and after.label == "PERSON" and _LIST_GAP.match(text[entity.end : after.start])
+        )
+        if beside:
+            out[i] = Entity(entity.text, "PERSON", entity.start, entity.end)
+    return out
+
+
+def _domain_name(entity: Entity) -> bool:
+    from assistant.domain import VOCABULARY
+
+    patterns = [a.pattern for a in VOCABULARY.agencies] + [VOCABULARY.rockets, VOCABULARY.spacecraft]
+    return any(p.search(entity.text) for p in patterns)
 
 
 def same_person(a: str, b: str) -> bool:

@@ -120,7 +120,9 @@ def test_onnx_backend_close_to_torch(
 
 
 @pytest.mark.slow
-def test_bench_cli_writes_json(tmp_path: Path) -> None:
+def test_bench_cli_writes_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The three made-up articles differ only in their numbers: syndicated-copy merging would keep one.
+    monkeypatch.setenv("ASSISTANT_DEDUP_THRESHOLD", "0")
     corpus = tmp_path / "corpus.jsonl"
     records = [
         {

@@ -113,3 +113,13 @@ def test_a_title_date_url_header_block_is_metadata_not_body() -> None:
     assert article.published == date(2025, 7, 22)
     assert article.url == "https://example.org/news/bridge"
     assert text[article.body_start :].startswith("The bridge reopened.")
+
+
+def test_a_name_in_a_list_of_people_counts_as_a_person_even_when_the_model_says_organisation() -> None:
+    # en_core_web_sm labels "Sophie Adenot" ORG here; its neighbours in the list are people.
+    text = "The crew includes astronauts Jack Hathaway, Sophie Adenot from the European Space Agency, and Tom Reed."
+    assert "Sophie Adenot" in [p.text for p in find_people(text)]
+
+
+def test_organisations_listed_together_stay_organisations() -> None:
+    assert [p.text for p in find_people("Apple, Google and Microsoft met Tim Cook.")] == ["Tim Cook"]
