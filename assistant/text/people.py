@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.text.nlp import Entity, entities
+from assistant.text.nlp import Entity, entities, is_domain_name
 
 _POSSESSIVE = re.compile(r"[’']s?$")
 _INITIAL_TITLE = re.compile(r"^(?:[A-Z][a-z]{0,3}\.)\s+")  # "Dr. ", "Mr. ", "Gen. ": abbreviations, not names
@@ -55,7 +55,11 @@ def _listed_as_people(text: str, found: tuple[Entity, ...]) -> list[Entity]:
     name and not a name of the domain vocabulary, is taken as a person too."""
     out = list(found)
     for i, entity in enumerate(found):
-        if entity.label not in {"ORG", "GPE", "NORP"} or not _NAME_SHAPE.match(entity.text) or _domain_name(entity):
+        if (
+            entity.label not in {"ORG", "GPE", "NORP"}
+            or not _NAME_SHAPE.match(entity.text)
+            or is_domain_name(entity.text)
+        ):
             continue
         before = found[i - 1] if i > 0 else None
         after = found[i + 1] if i + 1 < len(found) else None
@@ -65,13 +69,6 @@ def _listed_as_people(text: str, found: tuple[Entity, ...]) -> list[Entity]:
         if beside:
             out[i] = Entity(entity.text, "PERSON", entity.start, entity.end)
     return out
-
-
-def _domain_name(entity: Entity) -> bool:
-    from assistant.domain import VOCABULARY
-
-    patterns = [a.pattern for a in VOCABULARY.agencies] + [VOCABULARY.rockets, VOCABULARY.spacecraft]
-    return any(p.search(entity.text) for p in patterns)
 
 
 def same_person(a: str, b: str) -> bool:
