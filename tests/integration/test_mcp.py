@@ -30,7 +30,7 @@ from assistant import Assistant
 from assistant.serve.mcp import NewsTools, build_server
 from assistant.serve.service import AssistantService
 from tests.conftest import ARTICLES, ROOT
-from tests.support.loopback import free_port, wait_until_up
+from tests.support.loopback import assistant_serve
 
 pytestmark = pytest.mark.slow
 KEY = "test-key-7f3a"
@@ -237,19 +237,9 @@ def test_an_empty_index_is_a_tool_error_not_a_crash(fresh_bot: Assistant) -> Non
 def serve_url(index_dir: Path, embed_cache: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("mcp_serve")
     data = _copy(index_dir, tmp)
-    port = free_port()
-    log = (tmp / "serve.log").open("wb")
-    command = [*_assistant_command(), "--data-dir", str(data), "serve", "--port", str(port)]
-    env = _env(embed_cache, ASSISTANT_API_KEY=KEY)
-    server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", server, 120, "assistant serve")
-    except RuntimeError as err:
-        raise RuntimeError(f"{err}: {(tmp / 'serve.log').read_text()}") from None
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+    command = [*_assistant_command(), "--data-dir", str(data), "serve"]
+    with assistant_serve(command, _env(embed_cache, ASSISTANT_API_KEY=KEY), ROOT, tmp / "serve.log") as url:
+        yield url
 
 
 def _http(url: str, key: str | None) -> Any:

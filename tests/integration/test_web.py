@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ARTICLES, ROOT
-from tests.support.loopback import free_port, wait_until_up
+from tests.support.loopback import assistant_serve
 
 pytestmark = pytest.mark.slow
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -56,17 +56,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(data / "index")}
     cli = [sys.executable, "-m", "assistant"]
     subprocess.run([*cli, "ingest", str(ARTICLES), "--no-progress"], env=env, check=True, cwd=ROOT)
-    port = free_port()
-    log = (data / "serve.log").open("wb")
-    server = subprocess.Popen([*cli, "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(f"{url}/health", server, 120, "assistant serve")
-    except RuntimeError as err:
-        raise RuntimeError(f"{err}: {(data / 'serve.log').read_text()}") from None
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
+    with assistant_serve([*cli, "serve"], env, ROOT, data / "serve.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 
 def free_port() -> int:
@@ -27,6 +30,27 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float, 
                 process.kill()
                 raise RuntimeError(f"{what} did not start") from None
             time.sleep(0.3)
+
+
+@contextlib.contextmanager
+def assistant_serve(args: list[str], env: dict[str, str], cwd: Path, log_path: Path) -> Iterator[str]:
+    """``assistant ... serve --port P`` (``args`` ends before ``--port``) on a free port; yields its URL.
+
+    Its output goes to ``log_path``, quoted in the error when it does not come up.
+    """
+    port = free_port()
+    with log_path.open("wb") as log:
+        server = subprocess.Popen([*args, "--port", str(port)], env=env, cwd=cwd, stdout=log, stderr=log)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(f"{url}/health", server, 120, "assistant serve")
+        except RuntimeError as err:
+            raise RuntimeError(f"{err}: {log_path.read_text()}") from None
+        try:
+            yield url
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def start_llama_server() -> tuple[subprocess.Popen[bytes], str]:
