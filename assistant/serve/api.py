@@ -42,7 +42,7 @@ from assistant.errors import (
 )
 from assistant.serve.citation_shapes import CitationFormat, message_extras, parse_formats
 from assistant.serve.service import AssistantService
-from assistant.types import Answer, Citation
+from assistant.types import Answer, Chunk, Citation
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,9 @@ class ChatRequest(BaseModel):
     citation_format: str | None = None  # "anthropic", "openai" or "anthropic,openai"
 
 
-def citation_json(citation: Citation) -> dict[str, Any]:
+def citation_json(citation: Citation, chunk: Chunk | None = None) -> dict[str, Any]:
+    """One citation as JSON. With its source chunk it also names the article's URL, the encoding its
+    offsets were decoded from (None for UTF-8), and the syndicated copies merged into it."""
     return {
         "n": citation.n,
         "file": citation.file,
@@ -120,12 +122,21 @@ def citation_json(citation: Citation) -> dict[str, Any]:
         "start": citation.start,
         "end": citation.end,
         "chunk_id": citation.chunk_id,
+        "url": chunk.url if chunk else None,
+        "encoding": chunk.encoding if chunk else None,
+        "also_reported_by": [{"source": where, "published": day} for where, day in chunk.also] if chunk else [],
     }
 
 
+def cited_chunks(answer: Answer) -> dict[str, Chunk]:
+    """The retrieved chunk behind each citation, by chunk id."""
+    return {hit.chunk.id: hit.chunk for hit in answer.sources}
+
+
 def answer_extras(answer: Answer) -> dict[str, Any]:
+    chunks = cited_chunks(answer)
     return {
-        "citations": [citation_json(c) for c in answer.citations],
+        "citations": [citation_json(c, chunks.get(c.chunk_id)) for c in answer.citations],
         "assistant": {
             "generator": answer.generator,
             "abstained": answer.abstained,

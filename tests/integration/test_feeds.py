@@ -236,5 +236,12 @@ def test_a_syndicated_copy_is_merged_and_cited_as_also_reported_by(site: NewsSer
     assert [c.file for c in answer.citations] == [site.url("/news/crew-12-docks.html")]  # answered once
     card = sources_html(answer)
     assert f"also reported by {site.url('/wire/crew-12.html')} (2026-02-15)" in card
+    # /v1 and the MCP tools say the same in JSON (one shared citation_json)
+    from assistant.serve.api import answer_extras
+    from assistant.serve.mcp.tools import answer_json
+
+    copies = [{"source": site.url("/wire/crew-12.html"), "published": "2026-02-15"}]
+    for cited in (answer_extras(answer)["citations"][0], answer_json(answer)["citations"][0]):
+        assert cited["also_reported_by"] == copies and cited["url"] == site.url("/news/crew-12-docks.html")
     again = web_bot.ingest(site.url("/wire/crew-12.html"))  # seen again: recorded once, nothing written
     assert again.syndicated and web_bot.store.files() == web_bot.store.files()

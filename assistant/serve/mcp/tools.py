@@ -13,7 +13,7 @@ from typing import Any
 from assistant.errors import AssistantError, UnreadableFileError
 from assistant.pipeline import clean_question
 from assistant.query.query import parse_query
-from assistant.serve.api import citation_json
+from assistant.serve.api import citation_json, cited_chunks
 from assistant.serve.citation_shapes import resource_uri
 from assistant.serve.service import AssistantService
 from assistant.store.records import FileRecord
@@ -45,9 +45,9 @@ def check_k(name: str, k: int | None) -> int | None:
 
 
 def answer_json(answer: Answer) -> dict[str, Any]:
-    urls = {hit.chunk.file: hit.chunk.url for hit in answer.sources if hit.chunk.url}
+    chunks = cited_chunks(answer)
     citations = [
-        {**citation_json(c), "url": urls.get(c.file), "resource": resource_uri(c.file)} for c in answer.citations
+        {**citation_json(c, chunks.get(c.chunk_id)), "resource": resource_uri(c.file)} for c in answer.citations
     ]
     return {
         "text": answer.text,
