@@ -94,7 +94,11 @@ class Assistant:
             facts_version=FACTS_VERSION,
         )
         self.retriever = HybridRetriever(
-            self.store, self.embedder, top_k=settings.top_k, min_dense_score=settings.min_dense_score
+            self.store,
+            self.embedder,
+            top_k=settings.top_k,
+            min_dense_score=settings.min_dense_score,
+            snapshot_dir=settings.data_dir / "keyword_index" / settings.collection,
         )
         self.indexer = Indexer(
             self.store,

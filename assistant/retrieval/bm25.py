@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 BM25_TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # bm25s's (and llama-index's BM25Retriever's) default
@@ -50,6 +52,50 @@ class Bm25Index:
         index = bm25s.BM25()
         index.index(tokens, show_progress=False)
         return cls(index, ids, stemmer, tuple(len(row) for row in tokens.ids))
+
+    def save(self, directory: Path) -> None:
+        """Write the index into ``directory``: bm25s's own files (score matrix, vocabulary, parameters)
+        and, beside them, the chunk id of each row and the token count of each chunk, which bm25s does
+        not keep but ``KeywordIndex`` needs (ids to answer with, lengths for the delta's average)."""
+        import numpy as np
+
+        directory.mkdir(parents=True, exist_ok=True)
+        self.index.save(str(directory), show_progress=False)
+        (directory / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
+        np.save(directory / "lengths.npy", np.asarray(self.lengths, dtype=np.int64), allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> Bm25Index:
+        """The index ``save`` wrote, read into memory (not memory-mapped: the snapshot directory may be
+        replaced by another process's newer one, and a torn read must fail here, not at question time).
+
+        Raises ``OSError`` or ``ValueError`` when the files are missing, truncated or do not fit
+        together (rows, ids and lengths of different sizes, a vocabulary column or row out of range),
+        so a damaged snapshot can never index out of bounds during a search.
+        """
+        import bm25s
+        import numpy as np
+        import Stemmer
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
+        index = bm25s.BM25.load(str(directory), mmap=False, show_progress=False)
+        ids = json.loads((directory / "ids.json").read_text(encoding="utf-8"))
+        lengths = np.load(directory / "lengths.npy", allow_pickle=False)
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise ValueError("ids.json is not a list of chunk ids")
+        scores = index.scores
+        data, indices, indptr = scores["data"], scores["indices"], scores["indptr"]
+        columns = len(indptr) - 1
+        if scores["num_docs"] != len(ids) or lengths.shape != (len(ids),):
+            raise ValueError(f"{scores['num_docs']} rows, {len(ids)} ids and {lengths.shape} lengths")
+        if columns < 0 or len(data) != len(indices) or int(indptr[-1]) != len(data) or np.any(np.diff(indptr) < 0):
+            raise ValueError("the score matrix's arrays do not fit together")
+        if len(indices) and (int(indices.min()) < 0 or int(indices.max()) >= len(ids)):
+            raise ValueError("the score matrix names a row out of range")
+        # bm25s's empty token (the one a passage of stop words only is left with) has no column.
+        if any(not 0 <= int(col) < columns for tok, col in index.vocab_dict.items() if tok != ""):
+            raise ValueError("the vocabulary names a column out of range")
+        return cls(index, ids, Stemmer.Stemmer("english"), tuple(int(n) for n in lengths))
 
     def search(self, question: str, k: int) -> list[tuple[str, float]]:
         """Up to ``k`` (chunk id, score) pairs, best first, score above zero."""

@@ -16,6 +16,10 @@ with a shared Chroma server too. The texts and metadata of the top BM25 hits are
 Chroma by id at question time (those the dense search already returned are not read twice).
 Tokenisation is the one llama-index's ``BM25Retriever`` used before: bm25s's default token pattern,
 English stop words removed from the passages, the Snowball English stemmer on passages and questions.
+
+With a ``snapshot_dir``, every full build is also written to disk (``keyword_snapshot``), and a
+starting process loads the latest one and catches up with the chunks written since, instead of
+reading every chunk from Chroma again (60-90 s at 10,000 articles).
 """
 
 from __future__ import annotations
@@ -25,9 +29,11 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Literal
 
 from assistant.query.query import Query
+from assistant.retrieval import keyword_snapshot
 from assistant.retrieval.bm25 import Bm25Index, KeywordIndex, release_free_heap
 from assistant.retrieval.dates import in_period, published_by
 from assistant.retrieval.relevance import missing_anchors, vocabulary_of
@@ -94,7 +100,11 @@ def reciprocal_rank_fusion(rankings: list[list[ScoredChunk]], k: int = RRF_K) ->
 
 
 class HybridRetriever:
-    """Dense + BM25 over the same Chroma collection."""
+    """Dense + BM25 over the same Chroma collection.
+
+    ``snapshot_dir``: where this collection's keyword-index snapshot is kept (None: none is kept, and
+    every process start reads every chunk from Chroma).
+    """
 
     def __init__(
         self,
@@ -104,6 +114,7 @@ class HybridRetriever:
         min_dense_score: float = 0.25,
         candidates: int = 20,
         per_file: int = 3,
+        snapshot_dir: Path | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
@@ -111,6 +122,7 @@ class HybridRetriever:
         self.min_dense_score = min_dense_score
         self.candidates = candidates
         self.per_file = per_file
+        self.snapshot_dir = snapshot_dir
         self._bm25: KeywordIndex | None = None
         self._vocabulary: set[str] = set()
         self._revision: int | None = None
@@ -123,8 +135,9 @@ class HybridRetriever:
     # -- BM25 -------------------------------------------------------------------------------
     def refresh(self, force: bool = False, revision: int | None = None) -> None:
         """Bring the keyword index in step with the collection (``revision``: the collection's
-        revision when the caller has just read it). The first call (or ``force``) builds it from
-        every chunk; later ones add the chunks written since, which costs milliseconds per article."""
+        revision when the caller has just read it). The first call loads the snapshot (if there is a
+        usable one) or builds the index from every chunk, ``force`` always builds it from every chunk;
+        later calls add the chunks written since, which costs milliseconds per article."""
         revision = self.store.revision() if revision is None else revision
         if not force and self._built and revision == self._revision:
             return
@@ -132,7 +145,7 @@ class HybridRetriever:
             if not force and self._built and revision == self._revision:
                 return
             if force or not self._built:
-                self._rebuild()
+                self._rebuild(from_snapshot=not force)
             else:
                 self._catch_up()
             self._revision = revision
@@ -150,10 +163,40 @@ class HybridRetriever:
         log.info("BM25 index built: %d chunks", len(ids))
         return index, vocabulary
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, from_snapshot: bool = True) -> None:
+        if from_snapshot and self._load_snapshot():
+            return
         started = time.time()
+        collection_id = self.store.collection_id() if self.snapshot_dir is not None else ""
         self._bm25, self._vocabulary = self._read_all()
         self._watermark, self._built, self._compacted_at = started, True, time.monotonic()
+        self._save_snapshot(self._bm25, self._vocabulary, started, collection_id)
+
+    def _load_snapshot(self) -> bool:
+        """Take the index from the snapshot, then catch up with what was written since it was built
+        (its build start is the watermark). False when there is no usable snapshot."""
+        if self.snapshot_dir is None:
+            return False
+        snapshot = keyword_snapshot.load(self.snapshot_dir, self.store.collection_id())
+        if snapshot is None:
+            return False
+        self._bm25, self._vocabulary = KeywordIndex(snapshot.index), snapshot.vocabulary
+        self._watermark, self._built = snapshot.started, True
+        # Not compacted in this process yet: if the row count says chunks were deleted since the
+        # snapshot, the catch-up below starts a compaction now rather than COMPACT_EVERY_S later.
+        self._compacted_at = float("-inf")
+        self._catch_up()
+        return True
+
+    def _save_snapshot(
+        self, index: KeywordIndex | None, vocabulary: set[str], started: float, collection_id: str
+    ) -> None:
+        """Write a full build (``index`` has no delta yet) for the next process start; an empty
+        collection is not written (the next start builds it again, which costs nothing)."""
+        if self.snapshot_dir is None or index is None or index.base is None:
+            return
+        snapshot = keyword_snapshot.KeywordSnapshot(index.base, vocabulary, started, collection_id)
+        keyword_snapshot.save(self.snapshot_dir, snapshot)
 
     def _catch_up(self) -> None:
         """Add the chunks written since the last look (found by their ``written_at`` stamp, read
@@ -198,15 +241,21 @@ class HybridRetriever:
         def compact() -> None:
             started = time.time()
             try:
+                collection_id = self.store.collection_id() if self.snapshot_dir is not None else ""
                 index, vocabulary = self._read_all()
             except Exception:  # the store went away: keep answering from the current index
                 log.exception("BM25 compaction failed")
                 return
+            # A copy to save: the catch-ups after the swap below add to ``vocabulary`` in place.
+            saved = set(vocabulary) if self.snapshot_dir is not None else vocabulary
             with self._lock:
                 self._bm25, self._vocabulary = index, vocabulary
                 self._watermark, self._compacted_at = started, time.monotonic()
                 self._revision = None  # the next question catches up from ``started``
             log.info("BM25 compacted: %d chunks", index.base_size if index else 0)
+            # Outside the lock: questions are answered while it is written. ``index.base`` is never
+            # changed after the build (a catch-up adds to the delta, masks are KeywordIndex's own).
+            self._save_snapshot(index, saved, started, collection_id)
 
         self._compacted_at = time.monotonic()
         self._compacting = threading.Thread(target=compact, name="bm25-compact", daemon=True)

@@ -172,6 +172,11 @@ class ChromaStore:
         ours = {k: v for k, v in current.items() if not k.startswith("hnsw:")}
         self._call("record the index revision", self.collection.modify, metadata=ours)
 
+    def collection_id(self) -> str:
+        """The collection's id (a UUID): a collection deleted and created again under the same name
+        has a new one, so what was saved for the old one (a keyword-index snapshot) is not taken for it."""
+        return str(self._call("read the collection id", getattr, self.collection, "id"))
+
     def count(self) -> int:
         """Rows in the collection. Embedded Chroma counts them one by one (about 22 ms at 162k
         chunks), so the question path uses ``is_empty`` instead."""
