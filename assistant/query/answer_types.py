@@ -11,11 +11,26 @@ from assistant.text.dates import find_dates
 from assistant.text.nlp import entities
 from assistant.text.numbers import find_numbers
 from assistant.text.people import NameMention, find_people, same_person
+from assistant.text.terms import STOPWORDS, stem
 
+_NUMBER_WORDS = {"percent", "per", "cent", "million", "billion", "trillion", "thousand", "hundred", "dozen"}
 DURATION_UNIT = re.compile(
     r"[\s-]+(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|meters?|metres?|feet|foot|km|kilomet\w*|miles?)\b",
     re.I,
 )
+
+
+def counts_something_else(after: str, counted: set[str]) -> bool:
+    """Is a number followed by a noun other than the one the question counts ("four months" for
+    "how many states")? The first lowercase content word within three words is taken as the noun
+    it counts; stop words and words the number reads as a unit of ("percent") say nothing."""
+    if not counted:
+        return False
+    words = re.findall(r"[A-Za-z]+", after[:40])[:3]
+    if any(stem(w) in counted for w in words):
+        return False
+    nouns = [w for w in words if w.islower() and w not in STOPWORDS and w not in _NUMBER_WORDS]
+    return bool(nouns) and re.match(r"(?:[\s.-]|[A-Z])*" + re.escape(nouns[0]), after) is not None
 
 
 def typed_candidates(info: Query, text: str, published: date | None) -> list[tuple[str, int, int]]:
@@ -55,6 +70,8 @@ def typed_candidates(info: Query, text: str, published: date | None) -> list[tup
                 continue
             if info.asks_duration and not DURATION_UNIT.match(text[num.end :]):
                 continue  # "how long" wants "34-hour", not "18 times"
+            if counts_something_else(text[num.end :], info.counted):
+                continue  # "How many slaves ..." is not answered by "33 states"
             out.append((num.text, num.start, num.end))
         return out
     return []

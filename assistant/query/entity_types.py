@@ -72,6 +72,17 @@ def answer_head(question: str) -> tuple[str | None, frozenset[str]]:
     return None, frozenset()
 
 
+@cache
+def _place_kinds() -> dict[str, str]:
+    data = tomllib.loads(_HEADS_FILE.read_text(encoding="utf-8"))
+    return {word: kind for kind, words in data.get("place_kinds", {}).items() for word in words}
+
+
+def place_kind_asked(head: str | None) -> str | None:
+    """``country`` / ``city`` when the head noun asks for that kind of place ("which nation")."""
+    return _place_kinds().get(head.lower()) if head else None
+
+
 def amount_labels(question: str) -> frozenset[str]:
     """PERCENT / MONEY when a how-much or what-percentage question names that kind of amount."""
     if not re.search(r"\bhow\s+much\b|\bwhat\s+(?:percentage|percent|share|proportion)\b", question, re.I):

@@ -11,12 +11,13 @@ from datetime import date
 from assistant.domain import VOCABULARY
 from assistant.query.anchors import question_anchors
 from assistant.query.classify import QuestionType, classify
-from assistant.query.entity_types import amount_labels, answer_head
+from assistant.query.entity_types import amount_labels, answer_head, place_kind_asked
 from assistant.query.terms import expand_terms, narrowing_terms
 from assistant.query.timescope import question_time_range, without_time_words
 from assistant.text.missions import find_missions
 from assistant.text.people import find_people
 from assistant.text.periods import DateRange
+from assistant.text.sentences import split_sentences
 from assistant.text.terms import STOPWORDS, content_terms, stem
 
 
@@ -42,13 +43,17 @@ class Query:
     anchors: tuple[str, ...] = ()  # words a passage must contain for the question to be about it
     narrowing: frozenset[str] = frozenset()  # proper nouns that pick some people out of a group
     entity_labels: frozenset[str] = frozenset()  # spaCy labels of the entity asked for ("which airline": ORG)
+    place_kind: str | None = None  # "country" / "city" when the head noun asks for that kind of place
 
 
 def parse_query(question: str, as_of: date | None = None, asked: str | None = None) -> Query:
     """Parse ``question`` once; ``asked`` is the follow-up as typed when ``question`` rewrites it."""
     terms = content_terms(question)
-    qtype = classify(question)
-    head, labels = answer_head(question) if qtype == "text" else (None, amount_labels(question))
+    # A quiz question often opens with a statement ("Apple celebrated an anniversary this week. How
+    # many years ago ..."): what is asked for is read from its last sentence; all of it is searched.
+    asking = asking_sentence(question)
+    qtype = classify(asking)
+    head, labels = answer_head(asking) if qtype == "text" else (None, amount_labels(asking))
     # Focus: what a sentence must hold to be about the question. Not the time words (retrieval
     # scopes by date) and not the head noun of an entity question ("Which state ...": the
     # answering sentence says "Maryland", not "state").
@@ -67,6 +72,7 @@ def parse_query(question: str, as_of: date | None = None, asked: str | None = No
         anchors=tuple(question_anchors(question)),
         narrowing=frozenset(narrowing_terms(question)),
         entity_labels=labels,
+        place_kind=place_kind_asked(head),
         text=question,
         qtype=qtype,
         terms=terms,
@@ -84,6 +90,12 @@ def parse_query(question: str, as_of: date | None = None, asked: str | None = No
             )
         ),
     )
+
+
+def asking_sentence(question: str) -> str:
+    """The sentence that asks: the last one of the question (the whole of a one-sentence question)."""
+    sentences = split_sentences(question)
+    return sentences[-1].text if len(sentences) > 1 else question
 
 
 def _counted_terms(question: str) -> set[str]:

@@ -71,6 +71,16 @@ def _listed_as_people(text: str, found: tuple[Entity, ...]) -> list[Entity]:
     return out
 
 
+def full_name(name: str, article: str) -> str:
+    """A one-word name as the article first wrote it in full ("Carlson" -> "Tucker Carlson"): news
+    names a person in full once, then by surname. Unchanged when the article has no such name, or
+    more than one person of that surname."""
+    if len(name.split()) != 1:
+        return name
+    full = {p.text for p in find_people(article) if same_person(p.text, name)}
+    return full.pop() if len(full) == 1 else name
+
+
 def same_person(a: str, b: str) -> bool:
     """Full names match on surname (case-insensitive); "Meir" matches "Jessica Meir"."""
     sa, sb = a.split(), b.split()

@@ -11,11 +11,13 @@ from datetime import date
 import pytest
 
 from assistant.ingest.articles import build_article
+from assistant.query.answer_types import counts_something_else
 from assistant.query.entity_types import amount_labels, expected_labels
 from assistant.query.query import parse_query
 from assistant.text.dates import find_dates
 from assistant.text.nlp import entities
-from assistant.text.people import find_people
+from assistant.text.people import find_people, full_name
+from assistant.text.places import fits_place_kind, place_kind
 from assistant.text.sentences import split_sentences
 
 
@@ -123,3 +125,47 @@ def test_a_name_in_a_list_of_people_counts_as_a_person_even_when_the_model_says_
 
 def test_organisations_listed_together_stay_organisations() -> None:
     assert [p.text for p in find_people("Apple, Google and Microsoft met Tim Cook.")] == ["Tim Cook"]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("Portugal", "country"), ("Georgia", "country"), ("Ohio", "region"), ("Manitoba", "region"), ("Leeds", "unknown")],
+)
+def test_places_are_told_apart_by_iso_3166(name: str, kind: str) -> None:
+    assert place_kind(name) == kind
+
+
+def test_a_place_of_the_wrong_kind_does_not_answer_which_country_or_which_city() -> None:
+    assert not fits_place_kind("Ohio", "country") and fits_place_kind("Portugal", "country")
+    assert fits_place_kind("Britain", "country")  # unknown to ISO 3166 by that name: never refused for it
+    assert not fits_place_kind("Portugal", "city") and not fits_place_kind("Manitoba", "city")
+    assert fits_place_kind("Leeds", "city") and fits_place_kind("Ohio", None)
+    assert parse_query("Which nation won the most medals?").place_kind == "country"
+    assert parse_query("Which town flooded on Sunday?").place_kind == "city"
+    assert parse_query("Which company bought the mill?").place_kind is None
+
+
+def test_a_quiz_stem_is_typed_by_its_last_sentence() -> None:
+    question = "The river burst its banks twice in one month. Who is the engineer in charge of the dam?"
+    assert parse_query(question).qtype == "person"
+    assert "river" in parse_query(question).terms  # the opening sentence is still searched
+    assert parse_query("Officials met in Oslo. Which country hosted the talks?").entity_labels == {"GPE"}
+
+
+def test_a_number_that_counts_something_else_does_not_answer_how_many() -> None:
+    counted = parse_query("How many lanes will the new bridge have?").counted
+    assert counts_something_else(" months of work", counted)  # "four months of work"
+    assert counts_something_else(" U.S. cities", counted)  # capitalised words between do not hide it
+    assert not counts_something_else(" lanes in each direction", counted)
+    assert not counts_something_else(" new lanes", counted)  # an adjective before the counted noun
+    assert not counts_something_else(", officials said", counted)  # another clause, nothing counted
+    assert not counts_something_else(" percent", counted) and not counts_something_else(" of them", counted)
+    assert not counts_something_else(" months", set())  # the question counts nothing named
+
+
+def test_a_surname_is_answered_with_the_full_name_the_article_gave() -> None:
+    article = "Coach Maria Delgado praised the team. Later, Delgado said the season was over."
+    assert full_name("Delgado", article) == "Maria Delgado"
+    two = "Judge Ana Delgado ruled. Her husband, Luis Delgado, was not in court. Delgado said nothing."
+    assert full_name("Delgado", two) == "Delgado"  # two of that surname: unchanged
+    assert full_name("Maria Delgado", article) == "Maria Delgado"
