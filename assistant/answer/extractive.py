@@ -168,6 +168,27 @@ def _margin(top: float, chosen: str, scored: list[tuple[float, str, int]], sente
     return top - max(rivals) if rivals else float("inf")
 
 
+def in_scope_first(info: Query, ranking: SentenceRanking) -> SentenceRanking:
+    """For a question scoped to a period ("this week"), only the sentences of articles published in
+    it (and of undated ones), when there are any: an article from another year answers another
+    week's quiz. Retrieval already ranks in-period articles up; this keeps an older article's name
+    from being the answer, or the rival that makes the right one look like a guess."""
+    scope = info.scope
+    if scope is None:
+        return ranking
+    dated_in = [s for s in ranking.sentences if s.passage.chunk.published and scope.contains(s.passage.chunk.published)]
+    if not dated_in:
+        return ranking
+    kept = [s for s in ranking.sentences if s.passage.chunk.published is None or s in dated_in]
+    return SentenceRanking(kept, ranking.idf)
+
+
+def _article_text(ranking: SentenceRanking, sentence: ScoredSentence) -> str:
+    """The retrieved passages of the sentence's article, in one text (where its full names are)."""
+    file = sentence.passage.chunk.file
+    return "\n".join(dict.fromkeys(s.passage.chunk.text for s in ranking.sentences if s.passage.chunk.file == file))
+
+
 def _named_in_question(mention: str, question: str) -> bool:
     """Is the mention (or every word of it) already in the question? Then it is not the answer."""
     asked = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
@@ -199,7 +220,7 @@ class ExtractiveGenerator:
 
     def generate(self, query: Query, passages: list[Passage]) -> Draft:
         info = query
-        ranking = score_sentences(info, passages)
+        ranking = in_scope_first(info, score_sentences(info, passages))
         if not ranking.sentences:
             return Draft(NOT_COVERED, abstained=True)
         if info.qtype in {"person", "people", "date", "number"}:
@@ -248,7 +269,7 @@ class ExtractiveGenerator:
         scored = [(score, e.text, id(s)) for score, s, e in options]
         if _margin(top, entity.text, scored, id(sentence)) < MIN_MARGIN:
             return None  # another entity of the same kind fits almost as well: a guess, not an answer
-        answer = full_name(entity.text, sentence.passage.chunk.text) if entity.label == "PERSON" else entity.text
+        answer = full_name(entity.text, _article_text(ranking, sentence)) if entity.label == "PERSON" else entity.text
         return Draft(f"{answer} [{sentence.passage.n}].", short_answer=answer)
 
     def _typed_answer(self, info: Query, ranking: SentenceRanking) -> Draft | None:
@@ -296,7 +317,7 @@ class ExtractiveGenerator:
         if info.qtype == "number":
             answer = best[0] if info.entity_labels else _number_span(sentence.text, best[1], best[2])
             return Draft(f"{answer} {marker}.", short_answer=answer)
-        answer = full_name(best[0], sentence.passage.chunk.text)
+        answer = full_name(best[0], _article_text(ranking, sentence))
         return Draft(f"{answer} {marker}.", short_answer=answer)
 
     @staticmethod

@@ -70,7 +70,7 @@ def typed_candidates(info: Query, text: str, published: date | None) -> list[tup
                 continue
             if info.asks_duration and not DURATION_UNIT.match(text[num.end :]):
                 continue  # "how long" wants "34-hour", not "18 times"
-            if counts_something_else(text[num.end :], info.counted):
+            if info.asks_count and counts_something_else(text[num.end :], info.counted):
                 continue  # "How many slaves ..." is not answered by "33 states"
             out.append((num.text, num.start, num.end))
         return out

@@ -35,6 +35,7 @@ class Query:
     asks_specific: bool = False  # "what specific / exactly which ..." wants the detail itself
     asks_duration: bool = False  # "how long": a number with a unit of time or length
     counted: set[str] = field(default_factory=set)  # "how many astronauts" -> {"astronaut"}
+    asks_count: bool = False  # "how many": a count of the counted noun, not an amount in units ("how much")
     people: tuple[str, ...] = ()  # names the question itself mentions
     missions: tuple[str, ...] = ()  # normalised designators it names, in order ("crew-12")
     asked: str = ""  # the question as typed, when ``text`` is its standalone rewrite; else ``text``
@@ -80,6 +81,7 @@ def parse_query(question: str, as_of: date | None = None, asked: str | None = No
         wants_time=bool(re.search(r"\bwhat\s+time\b|\bat\s+what\s+time\b", question.lower())),
         wants_weekday=bool(re.search(r"\bday\s+of\s+the\s+week\b|\bweekday\b", question.lower())),
         counted=_counted_terms(question),
+        asks_count=bool(re.search(r"\bhow\s+many\b", question.lower())),
         asks_duration=bool(re.search(r"\bhow\s+long\b", question.lower())),
         asks_specific=bool(re.search(r"\b(?:specific|exact|exactly|precisely|particular)\b", question.lower())),
         asks_name=bool(

@@ -169,3 +169,8 @@ def test_a_surname_is_answered_with_the_full_name_the_article_gave() -> None:
     two = "Judge Ana Delgado ruled. Her husband, Luis Delgado, was not in court. Delgado said nothing."
     assert full_name("Delgado", two) == "Delgado"  # two of that surname: unchanged
     assert full_name("Maria Delgado", article) == "Maria Delgado"
+
+
+def test_how_much_is_answered_in_units_how_many_by_the_counted_noun() -> None:
+    assert parse_query("How many trucks did the convoy have?").asks_count
+    assert not parse_query("How much grain did the ship carry?").asks_count  # "40,000 tonnes of grain" answers
