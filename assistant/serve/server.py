@@ -11,7 +11,7 @@ import contextlib
 import ipaddress
 import logging
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import Any
 
 import gradio as gr
@@ -22,8 +22,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
-from assistant.ingest.indexer import IngestReport
-from assistant.ingest.remote import Sourced
 from assistant.pipeline import Assistant
 from assistant.serve.api import build_router, error_body, install_error_handlers
 from assistant.serve.mcp import http_endpoint
@@ -129,11 +127,7 @@ def _start_watching(service: AssistantService, interval_s: float) -> threading.E
     """`serve --watch`: the feeds are polled in a daemon thread; fetching runs outside the service's
     lock and only the index write inside it, so questions never wait on a slow site."""
 
-    def ingest(items: Sequence[Sourced]) -> IngestReport:
-        with service._lock:  # the one lock every use of the shared Assistant takes
-            return service.assistant.ingest_fetched(items)
-
-    watcher = service.assistant.watcher(interval_s, ingest=ingest)
+    watcher = service.assistant.watcher(interval_s, ingest=service.ingest_fetched)
     stop = threading.Event()
     report = lambda result: log.warning("watch: %s", result.line())  # noqa: E731
     threading.Thread(target=watcher.run, args=(stop, report), name="feed-watch", daemon=True).start()

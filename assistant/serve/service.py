@@ -18,6 +18,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ from pathlib import Path
 from assistant.errors import UnreadableFileError
 from assistant.ingest.indexer import IngestReport
 from assistant.ingest.readers import SUPPORTED_SUFFIXES
+from assistant.ingest.remote import Sourced
 from assistant.pipeline import Assistant
 from assistant.store.records import FileRecord
 from assistant.types import Answer
@@ -63,6 +65,19 @@ class AssistantService:
         self.assistant = assistant
         self.settings = assistant.settings
         self._lock = threading.Lock()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[Assistant]:
+        """The shared Assistant, held alone for the block: for callers outside this class (MCP tools,
+        the feed watcher, the page's URL box) that need a call the service does not wrap."""
+        with self._lock:
+            yield self.assistant
+
+    def ingest_fetched(self, items: Sequence[Sourced]) -> IngestReport:
+        """Index articles already fetched; the fetching stays outside the lock, so questions never
+        wait on a slow site."""
+        with self._lock:
+            return self.assistant.ingest_fetched(items)
 
     def stream_chat(
         self,

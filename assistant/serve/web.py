@@ -123,8 +123,7 @@ def _add_urls(service: AssistantService, text: str) -> str:
         try:
             with service.assistant.fetcher() as fetcher:
                 items = list(articles_from_urls(wanted, fetcher))
-            with service._lock:  # the one lock every use of the shared Assistant takes
-                report = service.assistant.ingest_fetched(items)
+            report = service.ingest_fetched(items)
         except AssistantError as err:
             return ERROR_PREFIX + escape_markdown(str(err))
         lines += [f"- {escape_markdown(f)}: added, {report.chunks_written} passages indexed" for f in report.added]

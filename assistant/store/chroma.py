@@ -12,8 +12,8 @@ once per batch. One ``add`` is one SQLite ``INSERT`` of all its rows in embedded
 present or absent, never half there; an absent article no longer matches its hash and the next
 ingest adds it again.
 
-A little over 350 lines: it is the one place that talks to Chroma (connection, spec check,
-revision, reads, batched writes, deletes, query), and each of those is short; the record shapes
+About 400 lines: it is the one place that talks to Chroma (connection, spec check,
+revision, reads, write stamps, batched writes, deletes, query), and each of those is short; the record shapes
 live in ``records.py``.
 """
 

@@ -164,9 +164,9 @@ def warm_up_in_background(service: AssistantService) -> None:
 
     def load() -> None:
         # The service's lock, so a first question waits for the load instead of racing it.
-        with service._lock:
+        with service.exclusive() as assistant:
             try:
-                service.assistant.warm_up()
+                assistant.warm_up()
             except AssistantError as err:  # a missing index is reported per call, not fatal here
                 log.warning("warm-up: %s", err)
 

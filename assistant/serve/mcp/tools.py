@@ -127,11 +127,10 @@ class NewsTools:
         wanted = check_k("k", k) or self.service.settings.top_k
         if not query.strip():
             raise BadArgumentError("The query is empty.")
-        assistant = self.service.assistant
-        cleaned = clean_question(query, assistant.settings.max_question_chars)
-        # The service's lock: one Assistant (and one spaCy pipeline) per process, shared with the
-        # page and /v1 (service.py).
-        with self.service._lock:
+        cleaned = clean_question(query, self.service.settings.max_question_chars)
+        # Held alone: one Assistant (and one spaCy pipeline) per process, shared with the page and
+        # /v1 (service.py).
+        with self.service.exclusive() as assistant:
             parsed = parse_query(cleaned, day)
             result = assistant.retrieve(parsed, top_k=wanted)
         return {
@@ -162,8 +161,8 @@ class NewsTools:
         target = url_or_path.strip()
         if not target:
             raise BadArgumentError("url_or_path is empty; give a file, a folder or a URL to index.")
-        with self.service._lock:
-            report = self.service.assistant.ingest(target, progress=False)
+        with self.service.exclusive() as assistant:
+            report = assistant.ingest(target, progress=False)
         if report.errors and not (report.added or report.updated or report.unchanged):
             raise UnreadableFileError(next(iter(report.errors.values())))
         return {
@@ -178,8 +177,8 @@ class NewsTools:
         """The indexed text of one article (see ``indexed_text``)."""
         if file not in {r.file for r in self.service.documents()}:  # this also opens the store
             raise UnreadableFileError(f"{file} is not in the index; the documents tool lists what is.")
-        with self.service._lock:
+        with self.service.exclusive() as assistant:
             # Every chunk is read to find one file's: the store has no per-file read, so this
             # grows with the index (a page of 2,000 chunks at a time).
-            chunks = [c for c in self.service.assistant.store.iter_chunks() if c.file == file]
+            chunks = [c for c in assistant.store.iter_chunks() if c.file == file]
         return indexed_text(chunks)
