@@ -36,7 +36,7 @@ MIN_TEXT_COVERAGE = 0.7  # eval/tune_extractive.py on both tuning halves: best c
 MIN_ENTITY_COVERAGE = 0.35  # eval/tune_extractive.py on both tuning halves
 # How far ahead of the best different candidate in another sentence a typed answer must score
 # (sentence score units); quizzes put their wrong choices in the same articles, so a near tie is a coin toss.
-MIN_MARGIN = 3.5  # eval/tune_extractive.py on both tuning halves: middle of the 3-4 plateau of best correct - wrong
+MIN_MARGIN = 3.5  # eval/tune_extractive.py on both tuning halves: correct - wrong is flat from 2 to 4; the middle
 _WITHHELD = re.compile(
     r"\b(?:undisclosed|unspecified|unnamed|unidentified|unknown|not\s+(?:been\s+)?(?:disclosed|named|identified|"
     r"released|made\s+public))\b",
