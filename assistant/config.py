@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10)
     max_file_bytes: int = Field(20_000_000, ge=1, description="Larger files are rejected at ingest.")
     fetch_timeout_s: float = Field(10.0, gt=0, description="Give up on a feed or page that is silent this long.")
+    page_fetch_private: bool = Field(
+        False,
+        description="Let the page's URL box fetch private, loopback and link-local addresses when the server is "
+        "bound to a non-loopback interface (off: whoever reaches the page could make it read internal services).",
+    )
     feed_interval_s: float = Field(900.0, ge=1, description="`assistant watch`: seconds between polls of a feed.")
     dedup_threshold: float = Field(
         0.5, ge=0, le=1, description="Syndicated copies: estimated Jaccard of 5-word shingles to merge at; 0 is off."

@@ -152,12 +152,14 @@ class Assistant:
         report = self.ingest_urls(urls)
         return report.merged(self.indexer.ingest(files, prune=prune, progress=progress)) if files else report
 
-    def fetcher(self) -> Fetcher:
-        """An HTTP client with the configured size cap and timeouts (close it, or use ``with``)."""
+    def fetcher(self, public_only: bool = False) -> Fetcher:
+        """An HTTP client with the configured size cap and timeouts (close it, or use ``with``);
+        ``public_only`` refuses hosts on private, loopback and link-local addresses."""
         return Fetcher(
             max_bytes=self.settings.max_file_bytes,
             read_timeout_s=self.settings.fetch_timeout_s,
             total_timeout_s=self.settings.fetch_timeout_s * 3,
+            public_only=public_only,
         )
 
     def ingest_urls(self, urls: Sequence[str]) -> IngestReport:

@@ -5,10 +5,17 @@ target must be checked (a page may redirect to ``file://`` or another scheme), t
 hold before the body is read (a declared Content-Length over it is refused without reading) and
 after decompression too (a gzip bomb is a few kilobytes on the wire), and the whole body must
 arrive within a deadline (a server that trickles one byte a second never trips a read timeout).
+
+``public_only`` is for fetches someone else asks for (the page of a server bound to a shared
+interface): every hop's host is resolved and refused unless all its addresses are global, so the page
+cannot be used to read an internal service or a cloud metadata endpoint. It checks the name once per
+hop; a DNS server that answers differently a moment later (rebinding) is not covered.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 import zlib
 from dataclasses import dataclass, field
@@ -81,8 +88,10 @@ class Fetcher:
         read_timeout_s: float = 10.0,
         total_timeout_s: float = 30.0,
         transport: httpx.BaseTransport | None = None,
+        public_only: bool = False,
     ) -> None:
         self.max_bytes = max_bytes
+        self.public_only = public_only
         self.total_timeout_s = total_timeout_s
         timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
         # Accept-Encoding is limited to what _Inflater can bound; follow_redirects stays off (see module).
@@ -114,6 +123,8 @@ class Fetcher:
         deadline = time.monotonic() + self.total_timeout_s
         current = url
         for _ in range(MAX_REDIRECTS + 1):
+            if self.public_only:
+                _refuse_non_public(current)
             try:
                 with self._client.stream("GET", current, headers=headers) as response:
                     if response.status_code in REDIRECTS:  # not is_redirect: a 304 is no redirect here
@@ -158,6 +169,22 @@ class Fetcher:
                 raise FetchError(f"{current} took longer than {self.total_timeout_s:.0f} s to send its body.")
         body = inflater.finish()
         return Fetched(url, current, 200, body, content_type, charset, validators)
+
+
+def _refuse_non_public(url: str) -> None:
+    """FetchError unless every address ``url``'s host resolves to is a global one."""
+    host = httpx.URL(url).host
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as err:
+        raise FetchError(f"{host} could not be resolved ({err}).") from err
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if not address.is_global:
+            raise FetchError(
+                f"{url} points at a private or local address ({address}); this server does not fetch those "
+                "for the page (ASSISTANT_PAGE_FETCH_PRIVATE=true allows it)."
+            )
 
 
 class _Inflater:

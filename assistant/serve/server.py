@@ -134,6 +134,12 @@ def _start_watching(service: AssistantService, interval_s: float) -> threading.E
     return stop
 
 
+def page_fetches_public_only(settings: Settings) -> bool:
+    """The page's URL box fetches only global addresses when others can reach the page, unless the
+    operator allows private ones (``ASSISTANT_PAGE_FETCH_PRIVATE``)."""
+    return not is_loopback(settings.host) and not settings.page_fetch_private
+
+
 def create_app(assistant: Assistant, watch_interval_s: float | None = None) -> FastAPI:
     """The whole server as an ASGI app (tests run it with uvicorn on a free loopback port);
     with ``watch_interval_s``, the followed feeds are polled too."""
@@ -142,7 +148,7 @@ def create_app(assistant: Assistant, watch_interval_s: float | None = None) -> F
         assistant.warm_up()
     except AssistantError as err:  # a missing index or LLM is reported per request, not fatal here
         log.warning("warm-up: %s", err)
-    service = AssistantService(assistant)
+    service = AssistantService(assistant, public_fetch_only=page_fetches_public_only(settings))
     watch_stop = _start_watching(service, watch_interval_s) if watch_interval_s else None
     mcp_app, mcp_sessions = http_endpoint(service, loopback=is_loopback(settings.host))
 

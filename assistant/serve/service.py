@@ -61,9 +61,12 @@ class UploadResult:
 class AssistantService:
     """Thread-safe facade over one ``Assistant`` for the server's page and API."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, public_fetch_only: bool = False) -> None:
         self.assistant = assistant
         self.settings = assistant.settings
+        # True when the page is reachable from other machines: its URL box then fetches only
+        # public addresses (server.create_app decides).
+        self.public_fetch_only = public_fetch_only
         self._lock = threading.Lock()
 
     @contextmanager

@@ -121,7 +121,7 @@ def _add_urls(service: AssistantService, text: str) -> str:
     wanted = [u for u in urls if is_url(u)]
     if wanted:
         try:
-            with service.assistant.fetcher() as fetcher:
+            with service.assistant.fetcher(public_only=service.public_fetch_only) as fetcher:
                 items = list(articles_from_urls(wanted, fetcher))
             report = service.ingest_fetched(items)
         except AssistantError as err:

@@ -216,6 +216,20 @@ def test_documents_tab_adds_pages_and_feeds_by_url(site: NewsServer, web_bot: As
     assert "404" in lines[-1] and lines[-1].startswith("- **Rejected**")
 
 
+def test_documents_tab_of_a_shared_server_refuses_a_loopback_url(site: NewsServer, web_bot: Assistant) -> None:
+    from assistant.serve.server import page_fetches_public_only
+    from assistant.serve.service import AssistantService
+    from assistant.serve.web import _add_urls
+
+    assert page_fetches_public_only(Settings(host="0.0.0.0"))
+    assert not page_fetches_public_only(Settings(host="0.0.0.0", page_fetch_private=True))
+    assert not page_fetches_public_only(Settings(host="127.0.0.1"))
+    message = _add_urls(AssistantService(web_bot, public_fetch_only=True), site.url("/atom.xml"))
+    assert message.startswith("- **Rejected**") and "points at a private or local address" in message, message
+    assert len(message.splitlines()) == 1
+    assert not web_bot.store.exists() or not web_bot.store.files()  # nothing was fetched, nothing indexed
+
+
 def test_a_syndicated_copy_is_merged_and_cited_as_also_reported_by(site: NewsServer, web_bot: Assistant) -> None:
     from assistant.serve.render import sources_html
     from tests.support.news_server import PAGES
