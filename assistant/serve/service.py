@@ -71,8 +71,8 @@ class AssistantService:
 
     @contextmanager
     def exclusive(self) -> Iterator[Assistant]:
-        """The shared Assistant, held alone for the block: for callers outside this class (MCP tools,
-        the feed watcher, the page's URL box) that need a call the service does not wrap."""
+        """The shared Assistant, held alone for the block: for callers outside this class (the MCP
+        tools and their warm-up) that need a call the service does not wrap."""
         with self._lock:
             yield self.assistant
 

@@ -28,10 +28,6 @@ class _Site(httpx.BaseTransport):
         return httpx.Response(200, stream=body, headers={"content-type": "text/html"})
 
 
-def _site(requests: list[str]) -> _Site:
-    return _Site(requests)
-
-
 @pytest.mark.parametrize(
     "url",
     [
@@ -45,7 +41,7 @@ def _site(requests: list[str]) -> _Site:
 )
 def test_public_only_refuses_private_and_local_hosts_before_connecting(url: str) -> None:
     requests: list[str] = []
-    with Fetcher(public_only=True, transport=_site(requests)) as fetcher, pytest.raises(FetchError) as err:
+    with Fetcher(public_only=True, transport=_Site(requests)) as fetcher, pytest.raises(FetchError) as err:
         fetcher.get(url)
     assert "private or local address" in str(err.value)
     assert "\n" not in str(err.value)
@@ -54,7 +50,7 @@ def test_public_only_refuses_private_and_local_hosts_before_connecting(url: str)
 
 def test_public_only_refuses_a_redirect_into_a_private_address() -> None:
     requests: list[str] = []
-    with Fetcher(public_only=True, transport=_site(requests)) as fetcher, pytest.raises(FetchError) as err:
+    with Fetcher(public_only=True, transport=_Site(requests)) as fetcher, pytest.raises(FetchError) as err:
         fetcher.get("http://93.184.215.14/moved")
     assert "169.254.169.254" in str(err.value)
     assert requests == ["http://93.184.215.14/moved"]  # the redirect target was never requested
@@ -62,7 +58,7 @@ def test_public_only_refuses_a_redirect_into_a_private_address() -> None:
 
 def test_public_only_fetches_a_global_address() -> None:
     requests: list[str] = []
-    with Fetcher(public_only=True, transport=_site(requests)) as fetcher:
+    with Fetcher(public_only=True, transport=_Site(requests)) as fetcher:
         fetched = fetcher.get(PUBLIC)
     assert fetched.status == 200
     assert b"Story." in fetched.body
@@ -70,13 +66,13 @@ def test_public_only_fetches_a_global_address() -> None:
 
 def test_without_public_only_a_loopback_address_is_fetched() -> None:
     requests: list[str] = []
-    with Fetcher(transport=_site(requests)) as fetcher:
+    with Fetcher(transport=_Site(requests)) as fetcher:
         fetched = fetcher.get("http://127.0.0.1:8080/feed.xml")
     assert fetched.status == 200
     assert requests == ["http://127.0.0.1:8080/feed.xml"]
 
 
 def test_public_only_reports_a_name_that_does_not_resolve() -> None:
-    with Fetcher(public_only=True, transport=_site([])) as fetcher, pytest.raises(FetchError) as err:
+    with Fetcher(public_only=True, transport=_Site([])) as fetcher, pytest.raises(FetchError) as err:
         fetcher.get("http://no-such-host.invalid/x")
     assert "could not be resolved" in str(err.value)
