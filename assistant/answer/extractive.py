@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from text_to_num import alpha2digit
+
 from assistant.answer.base import Draft
 from assistant.domain import VOCABULARY
 from assistant.query.answer_types import typed_candidates
@@ -163,9 +165,20 @@ def _margin(top: float, chosen: str, scored: list[tuple[float, str, int]], sente
     """How far the chosen answer's score is ahead of the best different answer found in another
     sentence (inf when none). Inside one sentence, nearness to the question's words ("led by X")
     already decides; a rival in another sentence or article is the quiz's trap."""
-    key = chosen.lower().split()[-1] if chosen.split() else chosen
-    rivals = [score for score, text, at in scored if at != sentence and (text.lower().split() or [""])[-1] != key]
+    key = _answer_key(chosen)
+    rivals = [score for score, text, at in scored if at != sentence and not _same_answer(_answer_key(text), key)]
     return top - max(rivals) if rivals else float("inf")
+
+
+def _answer_key(text: str) -> tuple[str, ...]:
+    """Words of an answer in a comparable form: number words as digits ("Falcon Nine" is "Falcon 9")."""
+    return tuple(w for w in re.findall(r"\w+", alpha2digit(text, "en").lower()) if w not in STOPWORDS)
+
+
+def _same_answer(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """One answer written two ways: the same words, or one's words all in the other ("Falcon 9" in
+    "SpaceX Falcon 9"; "Carlson" in "Tucker Carlson")."""
+    return bool(a) and bool(b) and (set(a) <= set(b) or set(b) <= set(a))
 
 
 def in_scope_first(info: Query, ranking: SentenceRanking) -> SentenceRanking:

