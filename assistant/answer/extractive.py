@@ -202,6 +202,16 @@ def _article_text(ranking: SentenceRanking, sentence: ScoredSentence) -> str:
     return "\n".join(dict.fromkeys(s.passage.chunk.text for s in ranking.sentences if s.passage.chunk.file == file))
 
 
+def _full_name(name: str, ranking: SentenceRanking, sentence: ScoredSentence) -> str:
+    """A surname answer as its article writes the name in full; failing that, as the other retrieved
+    articles do (one story, several outlets), when they agree on one full name."""
+    expanded = full_name(name, _article_text(ranking, sentence))
+    if expanded != name:
+        return expanded
+    every = "\n".join(dict.fromkeys(s.passage.chunk.text for s in ranking.sentences))
+    return full_name(name, every)
+
+
 def _named_in_question(mention: str, question: str) -> bool:
     """Is the mention (or every word of it) already in the question? Then it is not the answer."""
     asked = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
@@ -282,7 +292,7 @@ class ExtractiveGenerator:
         scored = [(score, e.text, id(s)) for score, s, e in options]
         if _margin(top, entity.text, scored, id(sentence)) < MIN_MARGIN:
             return None  # another entity of the same kind fits almost as well: a guess, not an answer
-        answer = full_name(entity.text, _article_text(ranking, sentence)) if entity.label == "PERSON" else entity.text
+        answer = _full_name(entity.text, ranking, sentence) if entity.label == "PERSON" else entity.text
         return Draft(f"{answer} [{sentence.passage.n}].", short_answer=answer)
 
     def _typed_answer(self, info: Query, ranking: SentenceRanking) -> Draft | None:
@@ -330,7 +340,7 @@ class ExtractiveGenerator:
         if info.qtype == "number":
             answer = best[0] if info.entity_labels else _number_span(sentence.text, best[1], best[2])
             return Draft(f"{answer} {marker}.", short_answer=answer)
-        answer = full_name(best[0], _article_text(ranking, sentence))
+        answer = _full_name(best[0], ranking, sentence)
         return Draft(f"{answer} {marker}.", short_answer=answer)
 
     @staticmethod

@@ -47,3 +47,13 @@ def test_two_different_airlines_in_equal_sentences_are_a_coin_toss() -> None:
         parse_query("Which airline's pilots picketed outside the terminal?"), passages
     )
     assert draft.abstained, draft.text
+
+
+def test_a_surname_answer_takes_the_full_name_another_article_gives() -> None:
+    passages = _passages(
+        "Kowalczyk stepped down as head coach of the rowing club on Monday, the club said.",
+        "Marta Kowalczyk, who led the rowing club to three titles, stepped down on Monday.",
+    )
+    query = parse_query("Which head coach of the rowing club stepped down on Monday?")
+    draft = ExtractiveGenerator().generate(query, passages)
+    assert draft.short_answer == "Marta Kowalczyk", draft.text
