@@ -24,6 +24,7 @@ from assistant.query.query import Query
 from assistant.query.terms import weighted_terms
 from assistant.retrieval.evidence import ScoredSentence, SentenceRanking, kind_bonus, score_sentences
 from assistant.text.dates import DateMention, find_dates
+from assistant.text.missions import find_missions
 from assistant.text.nlp import Entity, entities, entities_many
 from assistant.text.people import full_name
 from assistant.text.places import fits_place_kind
@@ -202,6 +203,15 @@ def _article_text(ranking: SentenceRanking, sentence: ScoredSentence) -> str:
     return "\n".join(dict.fromkeys(s.passage.chunk.text for s in ranking.sentences if s.passage.chunk.file == file))
 
 
+def _about_other_mission(info: Query, sentence: ScoredSentence) -> bool:
+    """Does the sentence name missions, none of them the one asked about? Its names answer another
+    question ("Crew-12's cosmonaut" for one about Crew-11), so they are no rival to the answer."""
+    if not info.missions:
+        return False
+    named = set(find_missions(sentence.text))
+    return bool(named) and not named & set(info.missions)
+
+
 def _full_name(name: str, ranking: SentenceRanking, sentence: ScoredSentence) -> str:
     """A surname answer as its article writes the name in full; failing that, as the other retrieved
     articles do (one story, several outlets), when they agree on one full name."""
@@ -289,7 +299,7 @@ class ExtractiveGenerator:
         top, sentence, entity = max(options, key=lambda o: o[0])
         if focus_coverage(info, sentence, idf) < MIN_ENTITY_COVERAGE:
             return None
-        scored = [(score, e.text, id(s)) for score, s, e in options]
+        scored = [(score, e.text, id(s)) for score, s, e in options if not _about_other_mission(info, s)]
         if _margin(top, entity.text, scored, id(sentence)) < MIN_MARGIN:
             return None  # another entity of the same kind fits almost as well: a guess, not an answer
         answer = _full_name(entity.text, ranking, sentence) if entity.label == "PERSON" else entity.text
@@ -299,6 +309,7 @@ class ExtractiveGenerator:
         idf = ranking.idf
         options: list[tuple[float, ScoredSentence, list[tuple[str, int, int]]]] = []
         scored_mentions: list[tuple[float, str, int]] = []  # every candidate answer, its score and sentence
+        elsewhere: set[int] = set()  # sentences about another mission than the one asked about
         for sentence in ranking.sentences[:8]:
             mentions = typed_candidates(info, sentence.text, sentence.passage.chunk.published)
             if not mentions:
@@ -316,13 +327,16 @@ class ExtractiveGenerator:
                 for m in mentions
             ]
             scored_mentions.extend(each)
+            if _about_other_mission(info, sentence):
+                elsewhere.add(id(sentence))
             options.append((max(score for score, _, _ in each), sentence, mentions))
         if not options:
             return None
         top, sentence, mentions = max(options, key=lambda o: o[0])
         if info.qtype in {"person", "number"}:
             chosen = next(m[1] for m in scored_mentions if m[0] == top and m[2] == id(sentence))
-            if _margin(top, chosen, scored_mentions, id(sentence)) < MIN_MARGIN:
+            rivals = [m for m in scored_mentions if m[2] not in elsewhere]
+            if _margin(top, chosen, rivals, id(sentence)) < MIN_MARGIN:
                 return None  # another name or number fits almost as well: a guess, not an answer
         marker = f"[{sentence.passage.n}]"
         if info.qtype == "people":

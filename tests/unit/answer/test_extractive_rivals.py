@@ -57,3 +57,13 @@ def test_a_surname_answer_takes_the_full_name_another_article_gives() -> None:
     query = parse_query("Which head coach of the rowing club stepped down on Monday?")
     draft = ExtractiveGenerator().generate(query, passages)
     assert draft.short_answer == "Marta Kowalczyk", draft.text
+
+
+def test_a_name_from_a_sentence_about_another_mission_is_no_rival() -> None:
+    passages = _passages(
+        "Riding on Ax-5 are pilot Tomasz Nowak and mission specialist Ingrid Halvorsen of Norway.",
+        # The article is also about Ax-5, so its Ax-6 sentence scores close to the answer's.
+        "Ax-5 landed on Sunday. Next, mission specialist Chen Wei flew on Ax-6 with pilot Rafael Ortega.",
+    )
+    draft = ExtractiveGenerator().generate(parse_query("Which mission specialist flew on Ax-5?"), passages)
+    assert draft.short_answer == "Ingrid Halvorsen", draft.text
