@@ -197,10 +197,11 @@ def in_scope_first(info: Query, ranking: SentenceRanking) -> SentenceRanking:
     return SentenceRanking(kept, ranking.idf)
 
 
-def _article_text(ranking: SentenceRanking, sentence: ScoredSentence) -> str:
-    """The retrieved passages of the sentence's article, in one text (where its full names are)."""
-    file = sentence.passage.chunk.file
-    return "\n".join(dict.fromkeys(s.passage.chunk.text for s in ranking.sentences if s.passage.chunk.file == file))
+def _passages_text(ranking: SentenceRanking, file: str | None = None) -> str:
+    """The retrieved passages, of one article when ``file`` is given, in one text (where full names are)."""
+    return "\n".join(
+        dict.fromkeys(s.passage.chunk.text for s in ranking.sentences if file is None or s.passage.chunk.file == file)
+    )
 
 
 def _about_other_mission(info: Query, sentence: ScoredSentence) -> bool:
@@ -215,11 +216,8 @@ def _about_other_mission(info: Query, sentence: ScoredSentence) -> bool:
 def _full_name(name: str, ranking: SentenceRanking, sentence: ScoredSentence) -> str:
     """A surname answer as its article writes the name in full; failing that, as the other retrieved
     articles do (one story, several outlets), when they agree on one full name."""
-    expanded = full_name(name, _article_text(ranking, sentence))
-    if expanded != name:
-        return expanded
-    every = "\n".join(dict.fromkeys(s.passage.chunk.text for s in ranking.sentences))
-    return full_name(name, every)
+    expanded = full_name(name, _passages_text(ranking, sentence.passage.chunk.file))
+    return expanded if expanded != name else full_name(name, _passages_text(ranking))
 
 
 def _named_in_question(mention: str, question: str) -> bool:
