@@ -28,14 +28,16 @@ from assistant.evaluation.judge import Judge, JudgeConfig, judge_all, judgeable,
 from assistant.evaluation.metrics import answer_contains, score_answer
 from assistant.news.table_answers import TABLE_GENERATOR
 from assistant.pipeline import Assistant
-from assistant.query.query import parse_query
-from assistant.retrieval.hybrid import cap_per_file, reciprocal_rank_fusion
+from assistant.query.query import Query, parse_query
+from assistant.retrieval.hybrid import HybridRetriever, cap_per_file, reciprocal_rank_fusion
 from assistant.retrieval.rerank import pool_size, rerank
 from assistant.types import ScoredChunk
 
 log = logging.getLogger(__name__)
 
-RETRIEVAL_MODES = ("dense", "bm25", "fused", "fused+rerank", "fused+rerank+as_of")
+# "gated": the pipeline's own ``retrieve`` (relevance floor and anchors) without the asking day;
+# "+as_of" is the same path with it, so the two differ only in the date rules.
+RETRIEVAL_MODES = ("dense", "bm25", "fused", "fused+rerank", "gated", "gated+as_of")
 MAX_K = 10
 
 
@@ -87,8 +89,13 @@ def _file_ranking(hits: list[ScoredChunk]) -> list[str]:
     return [h.chunk.file for h in hits]
 
 
+def _pipeline_hits(retriever: HybridRetriever, query: Query, top_k: int) -> list[ScoredChunk]:
+    found = retriever.retrieve(query, top_k=pool_size(top_k), per_file=retriever.per_file * 2)
+    return rerank(query, found.chunks, MAX_K, per_file=retriever.per_file)
+
+
 def retrieval_metrics(bot: Assistant, questions: list[GoldQuestion], top_k: int) -> dict[str, Any]:
-    """Hit rate, recall@k and MRR against gold sources for dense, BM25, fused and fused+rerank."""
+    """Hit rate, recall@k and MRR against gold sources for each of ``RETRIEVAL_MODES``."""
     rankings: dict[str, list[tuple[list[str], set[str]]]] = {m: [] for m in RETRIEVAL_MODES}
     retriever = bot.retriever
     for q in questions:
@@ -100,12 +107,10 @@ def retrieval_metrics(bot: Assistant, questions: list[GoldQuestion], top_k: int)
         fused = reciprocal_rank_fusion([dense, bm25])
         pool = cap_per_file(fused, pool_size(top_k), retriever.per_file * 2)  # the pipeline's pool
         reranked = rerank(parse_query(q.question), pool, MAX_K, per_file=retriever.per_file)
-        # The pipeline's own path with the question's asking day: later articles dropped, the
-        # period the question names favoured (retrieval/dates.py).
-        dated_query = parse_query(q.question, q.as_of)
-        dated = retriever.retrieve(dated_query, top_k=pool_size(top_k), per_file=retriever.per_file * 2)
-        dated_hits = rerank(dated_query, dated.chunks, MAX_K, per_file=retriever.per_file)
-        for mode, hits in zip(RETRIEVAL_MODES, (dense, bm25, fused, reranked, dated_hits), strict=True):
+        # The pipeline's own path, without and with the question's asking day (later articles
+        # dropped, the period the question names favoured: retrieval/dates.py).
+        gated, dated = (_pipeline_hits(retriever, parse_query(q.question, day), top_k) for day in (None, q.as_of))
+        for mode, hits in zip(RETRIEVAL_MODES, (dense, bm25, fused, reranked, gated, dated), strict=True):
             rankings[mode].append((_file_ranking(hits)[:MAX_K], gold))
     out: dict[str, Any] = {}
     for mode, items in rankings.items():

@@ -6,49 +6,7 @@ import re
 
 from assistant.domain import VOCABULARY
 from assistant.text.missions import find_missions
-
-_QUESTION_WORDS = {
-    "who",
-    "whom",
-    "whose",
-    "what",
-    "when",
-    "where",
-    "which",
-    "why",
-    "how",
-    "is",
-    "are",
-    "was",
-    "were",
-    "did",
-    "does",
-    "do",
-    "can",
-    "could",
-    "will",
-    "would",
-    "should",
-    "has",
-    "have",
-    "had",
-    "list",
-    "name",
-    "tell",
-    "give",
-    "show",
-    "according",
-    "in",
-    "on",
-    "at",
-    "the",
-    "a",
-    "an",
-    "and",
-    "of",
-    "for",
-    "i",
-}
+from assistant.text.terms import STOPWORDS
 
 
 def question_anchors(question: str) -> list[str]:
@@ -58,7 +16,7 @@ def question_anchors(question: str) -> list[str]:
     words = re.findall(r"[A-Za-z][\w'’.-]*[A-Za-z0-9]|[A-Za-z]", masked)
     for index, word in enumerate(words):
         bare = re.sub(r"[’']s$", "", word)
-        if bare.lower() in _QUESTION_WORDS:
+        if bare.lower() in STOPWORDS:  # "Which", "The" after a statement, "According"
             continue
         if (index > 0 and bare[:1].isupper()) or (bare.isupper() and len(bare) > 1):
             anchors.append(bare.lower())

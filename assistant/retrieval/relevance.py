@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.domain import VOCABULARY
 from assistant.text.missions import find_missions
 from assistant.types import Chunk
 
@@ -30,7 +31,7 @@ def missing_anchors(anchors: Sequence[str], chunks: list[Chunk], vocabulary: set
     retrieved_missions = {m for c in chunks for m in find_missions(c.text)}
     missing = []
     for anchor in anchors:
-        if re.fullmatch(r"[a-z]+-\d+", anchor):
+        if VOCABULARY.mission_pattern.fullmatch(anchor):  # "crew-12", not "covid-19"
             if anchor not in retrieved_missions:
                 missing.append(anchor)
             continue
