@@ -209,9 +209,11 @@ class Assistant:
         return exists
 
     def warm_up(self) -> None:
-        """Load the embedding model, the configured generator and BM25 now, not on the first question."""
+        """Load the embedding model, the configured generator, spaCy's tagger and recogniser (parsing
+        a question loads both) and BM25 now, not on the first question."""
         self.embedder.embed_query("warm up")
         self.generator()
+        parse_query("Which warm-up question is this?")
         if self.store.exists():
             self._open(create=False)
             self.retriever.refresh()

@@ -5,15 +5,10 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from assistant.query.entity_types import answer_head, person_heads
 from assistant.text.people import find_people
 
 QuestionType = Literal["person", "people", "date", "number", "text"]
-
-_PERSON_HEADS = (
-    r"(?:astronauts?|cosmonauts?|person|people|man|woman|commander|pilot|leader|administrator|"
-    r"engineer|manager|head|chief|ceo|founder|official|member|members|crewmates?|specialist|"
-    r"photographer|reporter|journalist|author|writer|spokes(?:man|woman|person)|president|secretary)"
-)
 
 
 def classify(question: str) -> QuestionType:
@@ -33,9 +28,10 @@ def classify(question: str) -> QuestionType:
         or (re.search(person_word, q) and re.search(r"\b(who|which|list|name)\b", q))
         or re.search(r"\bwho\s+(flew|flies|is|was|are|were)\s+(on|aboard|in)\b", q)
     )
-    modifier = r"(?:(?!(?:does|do|did|is|was|are|were|has|have|had)\b)[\w.'’-]+\s+)"
-    asks_person = re.search(rf"\b(which|what)\s+{modifier}{{0,4}}{_PERSON_HEADS}\b", q)
-    names_person = re.search(rf"^\W*(name|identify)\s+(?:the|a|an)\s+(?:[\w.'’-]+\s+){{0,2}}{_PERSON_HEADS}\b", q)
+    # "Which NASA astronaut", "what head coach": the head noun (spaCy's tagger) names a person.
+    asks_person = "PERSON" in answer_head(question)[1]
+    heads = person_heads()  # the PERSON row of domain/entity_heads.toml
+    names_person = re.search(rf"^\W*(name|identify)\s+(?:the|a|an)\s+(?:[\w.'’-]+\s+){{0,2}}{heads}\b", q)
     if re.search(r"(^|[,;:]\s*)(who|whom|whose)\b", q) or asks_person or names_person:
         return "people" if roster else "person"
     if roster and re.search(r"\b(astronauts|cosmonauts|members)\b", q):

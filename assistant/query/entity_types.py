@@ -1,8 +1,9 @@
 """The kinds of named entity that answer a question: "Which airline ..." -> ORG, "Where ..." -> places.
 
-The head noun after which / what is looked up in ``domain/entity_heads.toml`` (general English
-nouns mapped to spaCy labels). A head that is not listed gives no label: the question is then
-answered with a sentence, not with a guessed entity.
+The head noun after which / what is the last noun of the phrase there, by spaCy's tagger ("which
+invasive host tree" -> tree; "which airline's pilots" -> airline, the possessor). It is looked up in
+``domain/entity_heads.toml`` (general English nouns mapped to spaCy labels). A head that is not
+listed gives no label: the question is then answered with a sentence, not with a guessed entity.
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import tomllib
 from functools import cache
 from pathlib import Path
 
-from assistant.text.terms import STOPWORDS
+from assistant.text.pos import Token, tag
 
 _HEADS_FILE = Path(__file__).parents[1] / "domain" / "entity_heads.toml"
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-_VERB = re.compile(r"^(?:is|was|are|were|does|do|did|has|have|had|will|would|can|could|should|may|might)$")
 # "the name of the hurricane", then "which NFL team", "what company"
 _HEAD_PATTERNS = (
     re.compile(r"\bname\s+of\s+(?:the|a|an|this|that)\s+((?:[\w'’.&-]+\s*){1,6})", re.I),
@@ -44,6 +44,14 @@ def head_labels(word: str) -> frozenset[str]:
     return _tables()[0].get(word.lower(), frozenset())
 
 
+@cache
+def person_heads() -> str:
+    """A regular expression of the head nouns that ask for a person ("which astronaut", "what
+    singer"), singular or with a plural "s": the table's PERSON row."""
+    words = sorted((w for w, labels in _tables()[0].items() if "PERSON" in labels), key=len, reverse=True)
+    return rf"(?:{'|'.join(map(re.escape, words))})s?"
+
+
 def expected_labels(question: str) -> frozenset[str]:
     """spaCy labels of the entity a question asks for; empty when it asks for no entity kind."""
     return answer_head(question)[1]
@@ -54,22 +62,46 @@ def answer_head(question: str) -> tuple[str | None, frozenset[str]]:
     if _WHERE.search(question.strip()):
         return None, PLACE_LABELS
     for match in (m for pattern in _HEAD_PATTERNS for m in pattern.finditer(question)):
-        words = re.findall(r"[\w'’.&-]+", match.group(1))
-        if words and words[0].lower() == "of":  # "which of the following companies"
-            words = [w for w in words[1:] if w.lower() not in {"the", "following", "these", "those"}]
-        # The head is the last listed noun before the verb: "film star" -> star, "pharmacy chain" -> chain.
-        found: frozenset[str] = frozenset()
-        head: str | None = None
-        for word in words[:5]:
-            if _VERB.match(word.lower()) or (found and word.lower() in STOPWORDS):
-                break
-            word = re.sub(r"[’']s?$", "", word)  # "airline's pilots"
-            labels = head_labels(word) or head_labels(word.rstrip("s"))
-            if labels:
-                found, head = labels, word
-        if found:
-            return head, found
-    return None, frozenset()
+        head = _head_noun([t for t in tag(question) if t.start >= match.start(1)])
+        if head is None:
+            continue
+        labels = head_labels(head) or head_labels(head.rstrip("s"))
+        if labels:
+            return head, labels
+    return None, frozenset()  # no head noun the table lists: a sentence answers it
+
+
+_PHRASE = {"NOUN", "PROPN", "ADJ", "NUM", "ADV", "X"}
+
+
+def _head_noun(tokens: list[Token]) -> str | None:
+    """The last noun of the phrase the tokens open with, by spaCy's tagger: "invasive host tree"
+    -> tree, "social media platform" -> platform. A possessive ends it: "airline's pilots" asks
+    for the airline. "of the following companies" -> companies."""
+    words = [t.text.lower() for t in tokens[:3]]
+    if words[:3] == ["of", "the", "following"] or words[:3] == ["of", "these", "following"]:
+        tokens = tokens[3:]
+    elif words[:1] == ["of"]:
+        tokens = tokens[2:] if len(tokens) > 1 and tokens[1].pos == "DET" else tokens[1:]
+    head: str | None = None
+    proper: str | None = None
+    joined = False  # the token after a hyphen belongs to the word before it ("high-ranking")
+    for index, token in enumerate(tokens[:8]):
+        if token.pos == "PART" and token.text in {"'s", "’s", "'", "’"}:
+            break
+        if token.text == "-":
+            joined = True
+            continue
+        # Right after "which", a noun-verb homograph before a noun is a noun ("which head coach").
+        homograph = index == 0 and token.pos == "VERB" and len(tokens) > 1 and tokens[1].pos == "NOUN"
+        if token.pos not in _PHRASE and not joined and not homograph:
+            break
+        joined = False
+        if token.pos == "NOUN":
+            head = token.text
+        elif token.pos == "PROPN":
+            proper = token.text
+    return head or proper  # a capitalised title is tagged a proper noun ("NASA Administrator")
 
 
 @cache

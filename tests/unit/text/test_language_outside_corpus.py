@@ -12,6 +12,7 @@ import pytest
 
 from assistant.ingest.articles import build_article
 from assistant.query.answer_types import counts_something_else
+from assistant.query.classify import classify
 from assistant.query.entity_types import amount_labels, expected_labels
 from assistant.query.query import parse_query
 from assistant.text.dates import find_dates
@@ -92,10 +93,28 @@ def test_punkt_keeps_abbreviations_and_initials_inside_sentences() -> None:
         ("Where did the debate take place?", {"GPE", "LOC", "FAC"}),
         ("Which film star is on trial?", {"PERSON"}),  # the head is the last noun: star, not film
         ("What did the council decide?", set()),  # no entity kind named: a sentence answer
+        # The head noun by spaCy's tagger: the last noun of the phrase, not the last listed word.
+        ("Which invasive host plant do the beetles prefer?", set()),  # plant, not host
+        ("Which ferry company's captain was praised?", {"ORG"}),  # "which X's Y" asks for X
+        ("Which head coach of the rowing club resigned?", {"PERSON"}),  # "head", tagged a verb, is a noun here
+        ("Which Senate Majority Leader blocked the vote?", {"PERSON"}),  # a capitalised title: proper nouns
+        ("Which high-profile museum reopened?", {"FAC", "ORG"}),  # a hyphenated modifier
     ],
 )
 def test_the_asked_for_entity_kind_comes_from_the_head_noun(question: str, labels: set[str]) -> None:
     assert set(expected_labels(question)) == labels
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("Which veteran quarterback announced his retirement?", "person"),
+        ("Which ferry company's captain was praised?", "text"),  # the company is asked for
+        ("Which lawmakers were arrested at the protest?", "people"),
+    ],
+)
+def test_a_head_noun_naming_a_person_asks_for_a_name(question: str, qtype: str) -> None:
+    assert classify(question) == qtype
 
 
 def test_amount_questions_name_percent_or_money() -> None:
