@@ -1,7 +1,7 @@
 """The extractive generator: no LLM; it answers with words that are in the articles.
 
 1. Every sentence of the retrieved passages is scored against the question (IDF-weighted overlap
-   of stemmed terms with synonyms, mission designators that must agree, the passage's rank, and
+   of stemmed terms and acronym expansions, mission designators that must agree, the passage's rank, and
    whether the sentence holds something of the asked-for type).
 2. For who / when / how-many questions it picks the name, date or number in the best such
    sentence that sits closest to the question's words; for rosters, every name in that sentence.
@@ -244,6 +244,31 @@ def _accepts(info: Query, sentence: ScoredSentence, counted_hit: bool, names: in
     return info.qtype == "people" and names >= 2
 
 
+_Option = tuple[float, ScoredSentence, list[tuple[str, int, int]]]
+
+
+def _confirmed_people(
+    options: list[_Option], scored: list[tuple[float, str, int]], ranking: SentenceRanking
+) -> tuple[list[_Option], list[tuple[float, str, int]]]:
+    """Without the one-word "names" that no retrieved passage writes in full, when some candidate
+    is a full name. News names a person in full at first mention; a one-word PERSON that is never
+    expanded is more often the small recogniser's mistake ("Oscar acceptance speech") than a person."""
+    text = _passages_text(ranking)
+    unconfirmed = {name for _, name, _ in scored if len(name.split()) == 1 and full_name(name, text) == name}
+    if len(unconfirmed) == len({name for _, name, _ in scored}):
+        return options, scored
+    kept_scored = [m for m in scored if m[1] not in unconfirmed]
+    kept_ids = {at for _, _, at in kept_scored}
+    kept_options = []
+    for _, sentence, mentions in options:
+        if id(sentence) not in kept_ids:
+            continue
+        named = [m for m in mentions if m[0] not in unconfirmed]
+        best = max(score for score, name, at in kept_scored if at == id(sentence))
+        kept_options.append((best, sentence, named))
+    return kept_options, kept_scored
+
+
 class ExtractiveGenerator:
     """Answers with spans and sentences copied from the passages."""
 
@@ -328,6 +353,8 @@ class ExtractiveGenerator:
             if _about_other_mission(info, sentence):
                 elsewhere.add(id(sentence))
             options.append((max(score for score, _, _ in each), sentence, mentions))
+        if info.qtype == "person":
+            options, scored_mentions = _confirmed_people(options, scored_mentions, ranking)
         if not options:
             return None
         top, sentence, mentions = max(options, key=lambda o: o[0])

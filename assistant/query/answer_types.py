@@ -62,9 +62,11 @@ def typed_candidates(info: Query, text: str, published: date | None) -> list[tup
         amounts = [e for e in entities(text) if e.label in info.entity_labels]
         if info.entity_labels:
             return [(e.text, e.start, e.end) for e in amounts if e.text.lower() not in question_lower]
+        # A number the recogniser reads as a whole date by itself is a year ("in 1860"), not a count.
+        years = {(e.start, e.end) for e in entities(text) if e.label == "DATE" and re.fullmatch(r"\d{3,4}", e.text)}
         out = []
         for num in find_numbers(text):
-            if num.ordinal or any(s <= num.start < e for s, e in date_spans):
+            if num.ordinal or any(s <= num.start < e for s, e in date_spans) or (num.start, num.end) in years:
                 continue  # "the third female", "98th birthday" rank, they do not count
             if re.search(rf"\b{re.escape(num.text.lower())}\b", question_lower):
                 continue

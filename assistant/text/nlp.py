@@ -59,6 +59,21 @@ def _blank(match: re.Match[str]) -> str:
 _cache: OrderedDict[str, tuple[Entity, ...]] = OrderedDict()
 
 
+# A possessive the recogniser took into the name ("Adrien Brody's speech", "New Orleans' mayor"). A
+# company may own its "'s" ("McDonald's"), so only people's and places' names lose it.
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s?$")
+_BARE_POSSESSIVE = re.compile(r"(?<=s)['’]$")
+_OWNERLESS_LABELS = frozenset({"PERSON", "GPE", "LOC", "NORP"})
+
+
+def _entity(text: str, label: str, start: int, end: int) -> Entity:
+    possessive = _POSSESSIVE if label in _OWNERLESS_LABELS else _BARE_POSSESSIVE
+    trailing = possessive.search(text[start:end])
+    if trailing and end - start - len(trailing.group(0)) > 0:
+        end -= len(trailing.group(0))
+    return Entity(text[start:end], label, start, end)
+
+
 def entities(text: str) -> tuple[Entity, ...]:
     """Every named entity spaCy finds in ``text``, with character offsets into it."""
     return entities_many([text])[0]
@@ -70,7 +85,7 @@ def entities_many(texts: list[str]) -> list[tuple[Entity, ...]]:
     if missing:
         docs = _pipeline().pipe(_MARKUP.sub(_blank, t[:MAX_CHARS]) for t in missing)
         for text, doc in zip(missing, docs, strict=True):
-            learned = [Entity(text[e.start_char : e.end_char], e.label_, e.start_char, e.end_char) for e in doc.ents]
+            learned = [_entity(text, e.label_, e.start_char, e.end_char) for e in doc.ents]
             _cache[text] = _with_domain(text, learned)
         while len(_cache) > _CACHE_SIZE:
             _cache.popitem(last=False)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from assistant.text.nlp import Entity, entities, is_domain_name
 
-_POSSESSIVE = re.compile(r"[’']s?$")
 _INITIAL_TITLE = re.compile(r"^(?:[A-Z][a-z]{0,3}\.)\s+")  # "Dr. ", "Mr. ", "Gen. ": abbreviations, not names
 
 
@@ -25,8 +24,8 @@ class NameMention:
 def find_people(text: str, min_words: int = 2) -> list[NameMention]:
     """Person names (``min_words`` to 4 words) that spaCy's recogniser labels PERSON.
 
-    A possessive ending is dropped ("Meir's" -> "Meir"). By default a one-word PERSON ("Meir") is
-    left out, because rosters and the facts table need names that tell two people apart.
+    The recogniser's entities come without a possessive ending ("Meir's" -> "Meir"). By default a
+    one-word PERSON ("Meir") is left out, because rosters and the facts table need names that tell two people apart.
     """
     out: list[NameMention] = []
     for entity in _listed_as_people(text, entities(text)):
@@ -36,9 +35,6 @@ def find_people(text: str, min_words: int = 2) -> list[NameMention]:
         title = _INITIAL_TITLE.match(entity.text)
         if title:
             start += title.end()
-        possessive = _POSSESSIVE.search(text[start:end])
-        if possessive:
-            end = start + possessive.start()
         name = text[start:end].strip()
         if min_words <= len(name.split()) <= 4 and name[:1].isupper():
             out.append(NameMention(name, start, start + len(name)))

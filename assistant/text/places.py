@@ -30,16 +30,17 @@ def place_kind(name: str) -> PlaceKind:
     import pycountry
 
     cleaned = name.strip().removeprefix("the ").removeprefix("The ")
-    try:
-        pycountry.countries.lookup(cleaned)
-        return "country"
-    except LookupError:
-        pass
+    for form in dict.fromkeys((cleaned, cleaned.replace(".", ""))):  # "U.S." is the code "US"
+        try:
+            pycountry.countries.lookup(form)
+            return "country"
+        except LookupError:
+            pass
     return "region" if cleaned.lower() in _regions() else "unknown"
 
 
 def fits_place_kind(name: str, wanted: str | None) -> bool:
-    """Can ``name`` be the kind of place asked for (``country`` / ``city``; None: any)?"""
+    """Can ``name`` be the kind of place asked for (``country`` / ``city`` / ``region``; None: any)?"""
     if wanted is None:
         return True
     kind = place_kind(name)
@@ -47,4 +48,6 @@ def fits_place_kind(name: str, wanted: str | None) -> bool:
         return kind != "region"
     if wanted == "city":
         return kind == "unknown"
+    if wanted == "region":
+        return kind != "country"
     return True

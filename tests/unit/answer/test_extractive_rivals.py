@@ -67,3 +67,18 @@ def test_a_name_from_a_sentence_about_another_mission_is_no_rival() -> None:
     )
     draft = ExtractiveGenerator().generate(parse_query("Which mission specialist flew on Ax-5?"), passages)
     assert draft.short_answer == "Ingrid Halvorsen", draft.text
+
+
+def test_a_one_word_name_no_article_writes_in_full_is_no_rival_to_a_full_name() -> None:
+    # The small recogniser calls "Oscar" in "Oscar acceptance speech" a person; no passage names an
+    # Oscar in full, while "Dvorak" is Marek Dvorak in another article.
+    passages = _passages(
+        "As a result, Dvorak broke the record for the longest acceptance speech in the history of the film awards.",
+        "Dvorak's Oscar acceptance speech broke the record as the longest in the history of the film awards.",
+        "Marek Dvorak, 51, grew up in Brno and studied drama in Prague.",
+    )
+    query = parse_query(
+        "Which actor broke the record for the longest acceptance speech in the history of the film awards?"
+    )
+    draft = ExtractiveGenerator().generate(query, passages)
+    assert draft.short_answer == "Marek Dvorak", draft.text

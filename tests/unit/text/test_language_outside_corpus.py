@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from assistant.ingest.articles import build_article
-from assistant.query.answer_types import counts_something_else
+from assistant.query.answer_types import counts_something_else, typed_candidates
 from assistant.query.classify import classify
 from assistant.query.entity_types import amount_labels, expected_labels
 from assistant.query.query import parse_query
@@ -162,6 +162,25 @@ def test_a_place_of_the_wrong_kind_does_not_answer_which_country_or_which_city()
     assert parse_query("Which nation won the most medals?").place_kind == "country"
     assert parse_query("Which town flooded on Sunday?").place_kind == "city"
     assert parse_query("Which company bought the mill?").place_kind is None
+
+
+def test_a_country_does_not_answer_which_state_and_dotted_codes_are_countries() -> None:
+    assert parse_query("Which state passed the ballot measure?").place_kind == "region"
+    assert not fits_place_kind("the United States", "region") and fits_place_kind("Ohio", "region")
+    assert place_kind("U.S.") == "country"  # the code "US" written with dots
+    assert not fits_place_kind("U.S.", "city")
+
+
+def test_a_possessive_is_not_part_of_a_persons_or_a_places_name() -> None:
+    found = {e.text: e.label for e in entities("Marta Kowalczyk's speech moved the crowd in New Orleans' old quarter.")}
+    assert "Marta Kowalczyk" in found and "Marta Kowalczyk's" not in found
+    assert not any(text.endswith("'") for text in found)
+
+
+def test_a_year_by_itself_is_no_answer_to_how_many() -> None:
+    query = parse_query("How many ferries crossed the strait in the early 1890s?")
+    found = [text for text, _, _ in typed_candidates(query, "In 1893, 14 ferries crossed the strait every day.", None)]
+    assert found == ["14"]
 
 
 def test_a_quiz_stem_is_typed_by_its_last_sentence() -> None:
