@@ -71,7 +71,7 @@ def _closeness(
     # Generic words ("astronaut", "crew") name the type asked for, not which one: when the question
     # has a distinguishing word ("Japanese", "ESA"), only those pull.
     distinguishing = {t: w for t, w in wanted.items() if t not in VOCABULARY.generic_terms and not re.search(r"\d", t)}
-    if terms is None and any(w == 1.0 for w in distinguishing.values()):
+    if terms is None and distinguishing:  # every question term and expansion weighs 1.0
         wanted = distinguishing
     tokens = list(re.finditer(r"[A-Za-z]+-\d+|[A-Za-z][A-Za-z'’]*|\d+", sentence.text))
     mention_index = next((i for i, t in enumerate(tokens) if t.end() > start), len(tokens))

@@ -59,11 +59,12 @@ def typed_candidates(info: Query, text: str, published: date | None) -> list[tup
         date_spans = [(d.start, d.end) for d in find_dates(text) if d.kind != "relative"]
         # An amount question ("what percentage", "how much did it cost") is answered by the whole
         # PERCENT / MONEY entity ("8.19%", "$87 million"), never by a bare number beside it.
-        amounts = [e for e in entities(text) if e.label in info.entity_labels]
+        found = entities(text)
+        amounts = [e for e in found if e.label in info.entity_labels]
         if info.entity_labels:
             return [(e.text, e.start, e.end) for e in amounts if e.text.lower() not in question_lower]
         # A number the recogniser reads as a whole date by itself is a year ("in 1860"), not a count.
-        years = {(e.start, e.end) for e in entities(text) if e.label == "DATE" and re.fullmatch(r"\d{3,4}", e.text)}
+        years = {(e.start, e.end) for e in found if e.label == "DATE" and re.fullmatch(r"\d{3,4}", e.text)}
         out = []
         for num in find_numbers(text):
             if num.ordinal or any(s <= num.start < e for s, e in date_spans) or (num.start, num.end) in years:
