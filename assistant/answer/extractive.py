@@ -1,7 +1,7 @@
 """The extractive generator: no LLM; it answers with words that are in the articles.
 
 1. Every sentence of the retrieved passages is scored against the question (IDF-weighted overlap
-   of stemmed terms and acronym expansions, mission designators that must agree, the passage's rank, and
+   of stemmed terms with synonyms, mission designators that must agree, the passage's rank, and
    whether the sentence holds something of the asked-for type).
 2. For who / when / how-many questions it picks the name, date or number in the best such
    sentence that sits closest to the question's words; for rosters, every name in that sentence.
@@ -71,7 +71,7 @@ def _closeness(
     # Generic words ("astronaut", "crew") name the type asked for, not which one: when the question
     # has a distinguishing word ("Japanese", "ESA"), only those pull.
     distinguishing = {t: w for t, w in wanted.items() if t not in VOCABULARY.generic_terms and not re.search(r"\d", t)}
-    if terms is None and distinguishing:  # every question term and expansion weighs 1.0
+    if terms is None and any(w == 1.0 for w in distinguishing.values()):
         wanted = distinguishing
     tokens = list(re.finditer(r"[A-Za-z]+-\d+|[A-Za-z][A-Za-z'’]*|\d+", sentence.text))
     mention_index = next((i for i, t in enumerate(tokens) if t.end() > start), len(tokens))

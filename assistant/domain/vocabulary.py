@@ -35,6 +35,7 @@ class Vocabulary:
     generic_terms: frozenset[str]
     not_narrowing: frozenset[str]
     neutral_proper: frozenset[str]
+    synonyms: tuple[frozenset[str], ...]
     expansions: dict[str, list[str]]
 
     @property
@@ -74,5 +75,6 @@ def load_vocabulary(path: Path = _FILE) -> Vocabulary:
         generic_terms=frozenset(terms["generic"]),
         not_narrowing=frozenset(terms["not_narrowing"]),
         neutral_proper=frozenset(terms["neutral_proper"]),
+        synonyms=tuple(frozenset(group) for group in terms["synonyms"]),
         expansions={k: list(v) for k, v in terms["expansions"].items()},
     )

@@ -28,7 +28,7 @@ class Query:
     text: str  # what is retrieved and answered: the standalone question
     qtype: QuestionType
     terms: list[str]  # stemmed content terms of the question
-    focus: set[str]  # the terms that say what is asked, minus generic ones, with acronym expansions
+    focus: set[str]  # the terms that say what is asked, minus generic ones, with synonyms
     wants_time: bool = False
     wants_weekday: bool = False
     asks_name: bool = False

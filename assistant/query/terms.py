@@ -1,9 +1,5 @@
-"""Question terms with their weights: the words themselves and their acronym expansions (from the
-domain vocabulary), and the proper nouns that narrow a group ("Which NASA astronauts").
-
-There is no synonym table: the one there was (lead / command / head ...) was fitted to single gold
-questions, changed no answer of either tuning half when removed, and turned "Ten Commandments" into
-a question about leaders."""
+"""Question terms with their weights: the words themselves, acronym expansions and synonyms
+(from the domain vocabulary), and the proper nouns that narrow a group ("Which NASA astronauts")."""
 
 from __future__ import annotations
 
@@ -36,9 +32,9 @@ MONTH_WORDS = set(MONTHS) | set(WEEKDAYS)  # capitalised, but they narrow nothin
 
 
 def term_groups(terms: list[str]) -> list[dict[str, float]]:
-    """One group per question term: the term and its acronym expansions (1.0 each). A sentence
-    earns each group once, however many of its words it has, so "International Space Station"
-    does not count three times for "ISS"."""
+    """One group per question term: the term (1.0), its acronym expansions (1.0) and synonyms
+    (``SYNONYM_WEIGHT``). A sentence earns each group once, however many of its words it has, so
+    "International Space Station" does not count three times for "ISS"."""
     groups = []
     for term in dict.fromkeys(terms):
         group = weighted_terms([term])
@@ -47,13 +43,21 @@ def term_groups(terms: list[str]) -> list[dict[str, float]]:
 
 
 def expand_terms(terms: list[str]) -> set[str]:
-    """The terms plus their acronym expansions."""
+    """The terms plus their synonyms and acronym expansions."""
     return set(weighted_terms(terms))
 
 
+SYNONYM_WEIGHT = 0.3  # a synonym is weaker evidence than the question's own word
+
+
 def weighted_terms(terms: list[str]) -> dict[str, float]:
-    """term -> weight: the question's terms and their acronym expansions, 1.0 each."""
+    """term -> weight: the question's terms and acronym expansions 1.0, synonyms ``SYNONYM_WEIGHT``."""
     out: dict[str, float] = {}
+    for term in terms:
+        for group in VOCABULARY.synonyms:
+            if term in group:
+                for synonym in group:
+                    out.setdefault(synonym, SYNONYM_WEIGHT)
     for term in terms:
         out[term] = 1.0
         for expansion in VOCABULARY.expansions.get(term, []):

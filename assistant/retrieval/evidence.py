@@ -1,6 +1,6 @@
 """Evidence: every sentence of the retrieved passages scored against the query.
 
-IDF-weighted overlap of stemmed terms and acronym expansions, mission designators that must agree, the
+IDF-weighted overlap of stemmed terms with synonyms, mission designators that must agree, the
 passage's rank, and whether the sentence holds a mention of the asked-for type. The rerank orders
 chunks by their best sentence; the extractive answerer picks its span from the best sentences; an
 LLM is shown the best few.

@@ -1,7 +1,7 @@
 """Sentence-level rerank of a wider candidate pool, before the generator sees ``top_k`` chunks.
 
 Dense and BM25 rank whole chunks; an answer lives in one sentence. Scoring each chunk by its best
-sentence (IDF overlap with lemmas and acronym expansions, agreeing mission names, a mention of the asked-for
+sentence (IDF overlap with lemmas and synonyms, agreeing mission names, a mention of the asked-for
 type: the extractive answerer's own scoring) lifts "led by NASA's Jessica Meir" above chunks that
 merely repeat "Crew-12 mission".
 """
