@@ -70,7 +70,12 @@ def _closeness(
     wanted = terms if terms is not None else weighted_terms(info.terms)
     # Generic words ("astronaut", "crew") name the type asked for, not which one: when the question
     # has a distinguishing word ("Japanese", "ESA"), only those pull.
-    distinguishing = {t: w for t, w in wanted.items() if t not in VOCABULARY.generic_terms and not re.search(r"\d", t)}
+    # A synonym of a generic word is no more distinguishing than the word ("astronaut" brings in
+    # "cosmonaut"), unless the question uses it itself ("Which Roscosmos cosmonaut ...").
+    generic = VOCABULARY.generic_terms | (
+        set(weighted_terms([t for t in info.terms if t in VOCABULARY.generic_terms])) - set(info.terms)
+    )
+    distinguishing = {t: w for t, w in wanted.items() if t not in generic and not re.search(r"\d", t)}
     if terms is None and any(w == 1.0 for w in distinguishing.values()):
         wanted = distinguishing
     tokens = list(re.finditer(r"[A-Za-z]+-\d+|[A-Za-z][A-Za-z'’]*|\d+", sentence.text))

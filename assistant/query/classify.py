@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from assistant.query.entity_types import answer_head, person_heads
+from assistant.query.entity_types import answer_head, asks_about_people, person_heads
 from assistant.text.people import find_people
 
 QuestionType = Literal["person", "people", "date", "number", "text"]
@@ -20,12 +20,13 @@ def classify(question: str) -> QuestionType:
         return "number"
     if re.search(r"^\W*(and\s+)?when\b|\b(what|which)\s+(date|day|time|year|month)\b|\bon\s+what\b", q):
         return "date"
-    person_word = r"\b(crew\s*members|members|astronauts|cosmonauts|crewmates|roster|everyone|who\s+else)\b"
+    # Several people: a plural person noun of the PERSON row ("astronauts", "people"), by the tagger.
+    plural_people = asks_about_people(question)
     roster = (
         re.search(r"\b(who|which\s+\w+)\s+(were|are)\b", q)
         or re.search(r"\b(list|name)\s+(all|every|each)\b", q)
         or re.search(r"^\W*list\b", q)
-        or (re.search(person_word, q) and re.search(r"\b(who|which|list|name)\b", q))
+        or ((plural_people or re.search(r"\b(roster|everyone|who\s+else)\b", q)) and re.search(r"\b(who|which|list|name)\b", q))
         or re.search(r"\bwho\s+(flew|flies|is|was|are|were)\s+(on|aboard|in)\b", q)
     )
     # "Which NASA astronaut", "what head coach": the head noun (spaCy's tagger) names a person.
@@ -34,6 +35,6 @@ def classify(question: str) -> QuestionType:
     names_person = re.search(rf"^\W*(name|identify)\s+(?:the|a|an)\s+(?:[\w.'’-]+\s+){{0,2}}{heads}\b", q)
     if re.search(r"(^|[,;:]\s*)(who|whom|whose)\b", q) or asks_person or names_person:
         return "people" if roster else "person"
-    if roster and re.search(r"\b(astronauts|cosmonauts|members)\b", q):
-        return "people"
+    if roster and plural_people and not answer_head(question)[1]:
+        return "people"  # "List the four people who ...", but not "Which team's players ..." (a team)
     return "text"

@@ -52,6 +52,25 @@ def person_heads() -> str:
     return rf"(?:{'|'.join(map(re.escape, words))})s?"
 
 
+def asks_about_people(question: str) -> bool:
+    """Does the question ask for several people: a plural noun of the table's PERSON row ("astronauts",
+    "crew members", "people"), plural by spaCy's tagger, as what "which / what" asks for or as the
+    first noun of a "list / name / identify" request. "Which virus are officials watching?" asks
+    for a virus, however many officials it names."""
+    tokens = tag(question)
+    head, labels = answer_head(question)
+    if head is not None:
+        return "PERSON" in labels and any(t.text == head and t.tag == "NNS" for t in tokens)
+    if not re.match(r"^\W*(?:list|name|identify)\b", question, re.I):
+        return False
+    first = next((t for t in tokens[1:] if t.pos == "NOUN"), None)
+    return first is not None and first.tag == "NNS" and "PERSON" in _noun_labels(first.text)
+
+
+def _noun_labels(word: str) -> frozenset[str]:
+    return head_labels(word) or head_labels(word.rstrip("s"))
+
+
 def expected_labels(question: str) -> frozenset[str]:
     """spaCy labels of the entity a question asks for; empty when it asks for no entity kind."""
     return answer_head(question)[1]

@@ -20,6 +20,7 @@ class Token:
     text: str
     pos: str  # universal part of speech: NOUN, PROPN, ADJ, VERB, AUX, PART ("'s"), ...
     start: int
+    tag: str = ""  # Penn Treebank tag: NNS for a plural noun ("astronauts", "people")
 
 
 @lru_cache(maxsize=1)
@@ -30,4 +31,4 @@ def _tagger() -> Any:
 @lru_cache(maxsize=2048)
 def tag(text: str) -> tuple[Token, ...]:
     """The tokens of ``text`` with their parts of speech (cached: a question is tagged once)."""
-    return tuple(Token(t.text, t.pos_, t.idx) for t in _tagger()(text))
+    return tuple(Token(t.text, t.pos_, t.idx, t.tag_) for t in _tagger()(text))

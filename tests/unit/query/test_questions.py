@@ -20,6 +20,13 @@ from assistant.query.terms import narrowing_terms
         ("On what date did Crew-11 launch?", "date"),
         ("How many people were aboard the ISS when the unmanned Dragon arrived?", "number"),
         ("What is the name of the Crew Dragon capsule that carried Crew-12?", "text"),
+        # A plural person noun asked for makes a roster; one merely mentioned does not.
+        ("List the four people who launched on the relief flight.", "people"),
+        ("Name the players the club signed this summer.", "people"),
+        ("Which senators were absent from the vote?", "people"),
+        ("Which virus is making health officials reconsider their advice?", "text"),
+        ("Officials say the fire was started by a man who was trying to:", "text"),
+        ("Which team's players went on strike?", "text"),
     ],
 )
 def test_question_types(question: str, qtype: str) -> None:
