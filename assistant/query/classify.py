@@ -26,7 +26,10 @@ def classify(question: str) -> QuestionType:
         re.search(r"\b(who|which\s+\w+)\s+(were|are)\b", q)
         or re.search(r"\b(list|name)\s+(all|every|each)\b", q)
         or re.search(r"^\W*list\b", q)
-        or ((plural_people or re.search(r"\b(roster|everyone|who\s+else)\b", q)) and re.search(r"\b(who|which|list|name)\b", q))
+        or (
+            (plural_people or re.search(r"\b(roster|everyone|who\s+else)\b", q))
+            and re.search(r"\b(who|which|list|name)\b", q)
+        )
         or re.search(r"\bwho\s+(flew|flies|is|was|are|were)\s+(on|aboard|in)\b", q)
     )
     # "Which NASA astronaut", "what head coach": the head noun (spaCy's tagger) names a person.
