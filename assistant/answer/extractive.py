@@ -26,7 +26,7 @@ from assistant.retrieval.evidence import ScoredSentence, SentenceRanking, kind_b
 from assistant.text.dates import DateMention, find_dates
 from assistant.text.missions import find_missions
 from assistant.text.nlp import Entity, entities, entities_many
-from assistant.text.people import full_name
+from assistant.text.people import full_name, same_person
 from assistant.text.places import fits_place_kind
 from assistant.text.terms import STOPWORDS, content_terms, stem
 from assistant.types import Passage
@@ -274,6 +274,38 @@ def _confirmed_people(
     return kept_options, kept_scored
 
 
+def _on_asked_mission(
+    info: Query, options: list[_Option], scored: list[tuple[float, str, int]], ranking: SentenceRanking
+) -> tuple[list[_Option], list[tuple[float, str, int]]]:
+    """For a who-question about a place on a mission's crew ("commanded", "flew on": the vocabulary's
+    crew roles) whose crew the retrieved passages list, only people tied to that mission: on its
+    crew (the facts read at ingest), or named in a sentence that names it. The agency chief who met
+    the press beside the launch did not command it; who took the launch photo is another question."""
+    if not info.missions or not VOCABULARY.crew_roles & set(info.terms):
+        return options, scored
+    crew = {
+        fact.person
+        for sentence in ranking.sentences
+        for fact in sentence.passage.chunk.facts
+        if fact.kind == "crew" and fact.person and fact.mission in info.missions
+    }
+    if not crew:
+        return options, scored
+    naming = {id(s) for _, s, _ in options if set(find_missions(s.text)) & set(info.missions)}
+
+    def tied(name: str, at: int) -> bool:
+        return at in naming or any(same_person(name, member) for member in crew)
+
+    kept_scored = [m for m in scored if tied(m[1], m[2])]
+    kept_options = []
+    for _, sentence, mentions in options:
+        named = [m for m in mentions if tied(m[0], id(sentence))]
+        if named:
+            best = max(score for score, name, at in kept_scored if at == id(sentence))
+            kept_options.append((best, sentence, named))
+    return kept_options, kept_scored
+
+
 class ExtractiveGenerator:
     """Answers with spans and sentences copied from the passages."""
 
@@ -360,6 +392,7 @@ class ExtractiveGenerator:
             options.append((max(score for score, _, _ in each), sentence, mentions))
         if info.qtype == "person":
             options, scored_mentions = _confirmed_people(options, scored_mentions, ranking)
+            options, scored_mentions = _on_asked_mission(info, options, scored_mentions, ranking)
         if not options:
             return None
         top, sentence, mentions = max(options, key=lambda o: o[0])

@@ -36,6 +36,7 @@ class Vocabulary:
     not_narrowing: frozenset[str]
     neutral_proper: frozenset[str]
     synonyms: tuple[frozenset[str], ...]
+    crew_roles: frozenset[str]
     expansions: dict[str, list[str]]
 
     @property
@@ -76,5 +77,6 @@ def load_vocabulary(path: Path = _FILE) -> Vocabulary:
         not_narrowing=frozenset(terms["not_narrowing"]),
         neutral_proper=frozenset(terms["neutral_proper"]),
         synonyms=tuple(frozenset(group) for group in terms["synonyms"]),
+        crew_roles=frozenset(terms["crew_roles"]),
         expansions={k: list(v) for k, v in terms["expansions"].items()},
     )

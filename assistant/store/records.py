@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assistant.store.facts_codec import facts_to_json
+from assistant.store.facts_codec import facts_from_json, facts_to_json
 from assistant.types import Article, Chunk
 
 SCHEMA_VERSION = 1
@@ -81,6 +81,7 @@ def _chunk_metadata(article: Article, chunk: Chunk, article_chunks: int = 0, fac
 
 def _chunk_from_record(chunk_id: str, document: str, meta: dict[str, Any]) -> Chunk:
     published = meta.get("published")
+    day = date.fromisoformat(published) if published else None
     return Chunk(
         id=chunk_id,
         file=str(meta["file"]),
@@ -89,9 +90,11 @@ def _chunk_from_record(chunk_id: str, document: str, meta: dict[str, Any]) -> Ch
         end=int(meta["end"]),
         title=meta.get("title"),
         url=meta.get("url"),
-        published=date.fromisoformat(published) if published else None,
+        published=day,
         encoding=meta.get("encoding"),
         also=tuple((str(u), d) for u, d in json.loads(meta["also"])) if meta.get("also") else (),
+        # The crews and events its sentences state: the answerer ties people to missions with them.
+        facts=tuple(facts_from_json(str(meta["facts"]), str(meta["file"]), chunk_id, day)) if meta.get("facts") else (),
     )
 
 
