@@ -19,6 +19,7 @@ from nltk.tokenize.punkt import PunktSentenceTokenizer, PunktTokenizer
 
 _TITLE_ABBREVIATIONS = {"gov", "sen", "rep", "gen", "lt", "col", "sgt", "capt", "cmdr", "adm", "prof", "supt", "insp"}
 _NLTK_DIR = Path(llama_index.core.__file__).parent / "_static" / "nltk_cache"
+_NUMERO = re.compile(r"\bNo\.$")
 _LINE_END_PUNCT = re.compile(r"[.!?:;…\"'”’)\]*]\s*$")
 _BLOCK_LINE = re.compile(r"^\s*(#{1,6}\s|[*\-•]\s|\d+[.)]\s|---\s*$|>)")
 
@@ -88,7 +89,18 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         block_start += start
         block_end += start
         block = text[block_start:block_end]
-        for start_in, end_in in _punkt().span_tokenize(block):
+        spans = list(_punkt().span_tokenize(block))
+        for index, (start_in, end_in) in enumerate(spans):
+            if (
+                index
+                and _NUMERO.search(block[spans[index - 1][0] : spans[index - 1][1]])
+                and block[start_in:][:1].isdigit()
+            ):
+                # "world No. 1 player": "No." before a number is the numero sign, not a sentence end
+                # (Punkt cannot list "no" as an abbreviation: "The answer was no. Then ..." ends one).
+                sentences.pop()
+                start_in = spans[index - 1][0]
+                spans[index] = (start_in, end_in)
             _append(sentences, text, block_start + start_in, block_start + end_in)
     return sentences
 

@@ -259,3 +259,12 @@ def test_a_word_that_is_its_own_base_form_is_not_rewritten() -> None:
     from assistant.text.terms import stem
 
     assert stem("crew") != stem("crow")  # "crew" is also a past tense of "crow"
+
+
+def test_no_before_a_number_is_the_numero_sign_not_a_sentence_end() -> None:
+    text = "Former world No. 1 player Ana Ruiz withdrew from the semifinal. Her coach said no. Then he left."
+    assert [s.text for s in split_sentences(text)] == [
+        "Former world No. 1 player Ana Ruiz withdrew from the semifinal.",
+        "Her coach said no.",
+        "Then he left.",
+    ]
