@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from text_to_num import alpha2digit
@@ -262,15 +262,21 @@ def _confirmed_people(
     unconfirmed = {name for _, name, _ in scored if len(name.split()) == 1 and full_name(name, text) == name}
     if len(unconfirmed) == len({name for _, name, _ in scored}):
         return options, scored
-    kept_scored = [m for m in scored if m[1] not in unconfirmed]
-    kept_ids = {at for _, _, at in kept_scored}
+    return _keep_candidates(options, scored, lambda name, _at: name not in unconfirmed)
+
+
+def _keep_candidates(
+    options: list[_Option], scored: list[tuple[float, str, int]], keep: Callable[[str, int], bool]
+) -> tuple[list[_Option], list[tuple[float, str, int]]]:
+    """The candidates ``keep(name, sentence id)`` accepts; a sentence left with none drops out, and
+    each kept sentence is rescored by its best remaining candidate."""
+    kept_scored = [m for m in scored if keep(m[1], m[2])]
     kept_options = []
     for _, sentence, mentions in options:
-        if id(sentence) not in kept_ids:
-            continue
-        named = [m for m in mentions if m[0] not in unconfirmed]
-        best = max(score for score, name, at in kept_scored if at == id(sentence))
-        kept_options.append((best, sentence, named))
+        named = [m for m in mentions if keep(m[0], id(sentence))]
+        if named:
+            best = max(score for score, _, at in kept_scored if at == id(sentence))
+            kept_options.append((best, sentence, named))
     return kept_options, kept_scored
 
 
@@ -293,17 +299,9 @@ def _on_asked_mission(
         return options, scored
     naming = {id(s) for _, s, _ in options if set(find_missions(s.text)) & set(info.missions)}
 
-    def tied(name: str, at: int) -> bool:
-        return at in naming or any(same_person(name, member) for member in crew)
-
-    kept_scored = [m for m in scored if tied(m[1], m[2])]
-    kept_options = []
-    for _, sentence, mentions in options:
-        named = [m for m in mentions if tied(m[0], id(sentence))]
-        if named:
-            best = max(score for score, name, at in kept_scored if at == id(sentence))
-            kept_options.append((best, sentence, named))
-    return kept_options, kept_scored
+    return _keep_candidates(
+        options, scored, lambda name, at: at in naming or any(same_person(name, member) for member in crew)
+    )
 
 
 class ExtractiveGenerator:

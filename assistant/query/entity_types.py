@@ -68,6 +68,7 @@ def asks_about_people(question: str) -> bool:
 
 
 def _noun_labels(word: str) -> frozenset[str]:
+    """The labels of a head noun, singular or with a plural "s" ("astronauts" -> PERSON)."""
     return head_labels(word) or head_labels(word.rstrip("s"))
 
 
@@ -84,7 +85,7 @@ def answer_head(question: str) -> tuple[str | None, frozenset[str]]:
         head = _head_noun([t for t in tag(question) if t.start >= match.start(1)])
         if head is None:
             continue
-        labels = head_labels(head) or head_labels(head.rstrip("s"))
+        labels = _noun_labels(head)
         if labels:
             return head, labels
     return None, frozenset()  # no head noun the table lists: a sentence answers it

@@ -9,6 +9,7 @@ parameters ship with llama-index) decides where sentences end, abbreviations inc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -89,20 +90,22 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[S
         block_start += start
         block_end += start
         block = text[block_start:block_end]
-        spans = list(_punkt().span_tokenize(block))
-        for index, (start_in, end_in) in enumerate(spans):
-            if (
-                index
-                and _NUMERO.search(block[spans[index - 1][0] : spans[index - 1][1]])
-                and block[start_in:][:1].isdigit()
-            ):
-                # "world No. 1 player": "No." before a number is the numero sign, not a sentence end
-                # (Punkt cannot list "no" as an abbreviation: "The answer was no. Then ..." ends one).
-                sentences.pop()
-                start_in = spans[index - 1][0]
-                spans[index] = (start_in, end_in)
+        for start_in, end_in in _numero_joined(block, _punkt().span_tokenize(block)):
             _append(sentences, text, block_start + start_in, block_start + end_in)
     return sentences
+
+
+def _numero_joined(block: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Punkt's spans, with a break after "No." before a number undone: "world No. 1 player" is the
+    numero sign, not a sentence end (Punkt cannot list "no" as an abbreviation: "The answer was no.
+    Then ..." ends one)."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and _NUMERO.search(block[joined[-1][0] : joined[-1][1]]) and block[start:][:1].isdigit():
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def _append(out: list[Sentence], text: str, start: int, end: int) -> None:

@@ -84,21 +84,21 @@ def test_a_one_word_name_no_article_writes_in_full_is_no_rival_to_a_full_name() 
     assert draft.short_answer == "Marek Dvorak", draft.text
 
 
+AX9_CREW = (
+    "The Ax-9 mission, led by Priya Raman, includes astronauts Tomas Lind and Lena Ortiz, "
+    "and Roscosmos cosmonaut Sergei Ivanov."
+)
+
+
 def test_a_synonym_of_a_generic_word_does_not_pull_the_answer() -> None:
     # "astronaut" is generic in space news; its synonym "cosmonaut" must not make the cosmonaut
     # the commander just because the word stands next to his name.
-    passages = _passages(
-        "The Ax-9 mission, led by Priya Raman, includes astronauts Tomas Lind and Lena Ortiz, "
-        "and Roscosmos cosmonaut Sergei Ivanov."
-    )
+    passages = _passages(AX9_CREW)
     draft = ExtractiveGenerator().generate(parse_query("Which astronaut commands Ax-9?"), passages)
     assert draft.short_answer == "Priya Raman", draft.text
 
 
 def test_the_question_s_own_word_still_pulls_when_it_is_a_synonym() -> None:
-    passages = _passages(
-        "The Ax-9 mission, led by Priya Raman, includes astronauts Tomas Lind and Lena Ortiz, "
-        "and Roscosmos cosmonaut Sergei Ivanov."
-    )
+    passages = _passages(AX9_CREW)
     draft = ExtractiveGenerator().generate(parse_query("Which Roscosmos cosmonaut flies on Ax-9?"), passages)
     assert draft.short_answer == "Sergei Ivanov", draft.text
