@@ -233,7 +233,7 @@ def run(argv: list[str] | None = None) -> int:
             serve(settings, allow_unauthenticated=args.allow_unauthenticated, watch_interval_s=watch_s)
             return 0
         if args.command in {"feeds", "watch"}:
-            from assistant.ingest.watch_cli import run_feeds_cli, run_watch_cli
+            from assistant.watch_cli import run_feeds_cli, run_watch_cli
 
             return run_feeds_cli(args, settings) if args.command == "feeds" else run_watch_cli(args, settings)
         if args.command == "mcp":
