@@ -1,4 +1,5 @@
-"""`assistant bench`: ingestion against the embedding model's own speed, query latency, memory and disk.
+"""`python eval/bench/bench.py` (formerly `assistant bench`): ingestion against the embedding model's own speed,
+query latency, memory and disk.
 
 One run indexes the five shipped articles (the needles the gold questions ask about) plus the first
 N articles of the benchmark corpus (the haystack) into a fresh index of its own, in three child
@@ -449,7 +450,9 @@ def run_serve_only(config: BenchConfig) -> dict[str, Any]:
     from assistant.errors import ConfigError
 
     if not (config.workdir / "index").is_dir():
-        raise ConfigError(f"{config.workdir} holds no bench index; build one with `assistant bench --keep --workdir`.")
+        raise ConfigError(
+            f"{config.workdir} holds no bench index; build one with `python eval/bench/bench.py --keep --workdir`."
+        )
     result: dict[str, Any] = {
         "serve_only": True,
         "articles": len(list(config.articles_dir.glob("*.txt"))),

@@ -5,7 +5,7 @@ Until 0e110ef every question counted the collection twice (``Assistant.retrieve`
 Chroma answers ``count()`` by counting rows. Then (0e110ef) emptiness became one row looked up
 (``is_empty``) and the search was not capped; looking one row up turned out to cost as much, so now
 the emptiness answer is kept per index revision. This script times, on an existing index (e.g. the one
-``assistant bench --articles 10000 --keep --workdir DIR`` leaves in ``DIR/index``):
+``python eval/bench/bench.py --articles 10000 --keep --workdir DIR`` leaves in ``DIR/index``):
 
 - the store calls alone: ``count()``, ``is_empty()``, ``revision()``, one dense search;
 - fused retrieval per gold question in the three versions, alternating question by question so all

@@ -1,4 +1,4 @@
-"""Plot ingest time and query latency against corpus size from `assistant bench --json` results.
+"""Plot ingest time and query latency against corpus size from `python eval/bench/bench.py --json` results.
 
 python eval/bench/scale_plot.py eval/bench/results/bench_*.json --out eval/bench/results/scale.png
 """
