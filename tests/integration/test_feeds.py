@@ -152,7 +152,7 @@ def test_watch_polls_backs_off_and_reads_only_new_items(site: NewsServer, web_bo
 def test_watch_once_in_a_fresh_data_dir_from_the_command_line(
     site: NewsServer, tmp_path: Path, embed_cache: Path
 ) -> None:
-    """The README's example: `assistant feeds add URL`, `assistant watch --once`, `assistant feeds list`."""
+    """The example of docs/news.md: `assistant feeds add URL`, `assistant watch --once`, `assistant feeds list`."""
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "fresh"), "ASSISTANT_EMBED_CACHE_DIR": str(embed_cache)}
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
