@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     )
 
     generator: GeneratorName = Field("extractive", description="extractive, local or openai.")
+    reader: bool = Field(True, description="Extractive: let the trained span reader read the retrieved sentences.")
     local_model_path: Path | None = Field(None, description="GGUF file for the local generator.")
     local_threads: int | None = Field(None, description="llama.cpp threads (default: all cores).")
     max_answer_tokens: int = Field(64, ge=8, le=2048)

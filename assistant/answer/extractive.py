@@ -15,9 +15,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from text_to_num import alpha2digit
-
 from assistant.answer.base import Draft
+from assistant.answer.reader import SpanReader
+from assistant.answer.reading import DEFAULT_POLICY, ReaderPolicy, dated, decide, read_ranking
+from assistant.answer.same_answer import answer_key, same_answer
 from assistant.domain import VOCABULARY
 from assistant.query.answer_types import typed_candidates
 from assistant.query.query import Query
@@ -171,20 +172,9 @@ def _margin(top: float, chosen: str, scored: list[tuple[float, str, int]], sente
     """How far the chosen answer's score is ahead of the best different answer found in another
     sentence (inf when none). Inside one sentence, nearness to the question's words ("led by X")
     already decides; a rival in another sentence or article is the quiz's trap."""
-    key = _answer_key(chosen)
-    rivals = [score for score, text, at in scored if at != sentence and not _same_answer(_answer_key(text), key)]
+    key = answer_key(chosen)
+    rivals = [score for score, text, at in scored if at != sentence and not same_answer(answer_key(text), key)]
     return top - max(rivals) if rivals else float("inf")
-
-
-def _answer_key(text: str) -> tuple[str, ...]:
-    """Words of an answer in a comparable form: number words as digits ("Falcon Nine" is "Falcon 9")."""
-    return tuple(w for w in re.findall(r"\w+", alpha2digit(text, "en").lower()) if w not in STOPWORDS)
-
-
-def _same_answer(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """One answer written two ways: the same words, or one's words all in the other ("Falcon 9" in
-    "SpaceX Falcon 9"; "Carlson" in "Tucker Carlson")."""
-    return bool(a) and bool(b) and (set(a) <= set(b) or set(b) <= set(a))
 
 
 def in_scope_first(info: Query, ranking: SentenceRanking) -> SentenceRanking:
@@ -309,37 +299,57 @@ class ExtractiveGenerator:
 
     name = "extractive"
 
+    def __init__(self, reader: SpanReader | None = None, policy: ReaderPolicy = DEFAULT_POLICY) -> None:
+        self.reader = reader
+        self.policy = policy
+
     def generate(self, query: Query, passages: list[Passage]) -> Draft:
-        info = query
-        ranking = in_scope_first(info, score_sentences(info, passages))
+        ranking = in_scope_first(query, score_sentences(query, passages))
         if not ranking.sentences:
             return Draft(NOT_COVERED, abstained=True)
+        rules, cited = self.rules_answer(query, ranking)
+        if self.reader is None:
+            return rules
+        reading = read_ranking(self.reader, query.text, ranking)
+        choice = decide(rules.short_answer, cited.text if cited else None, reading, self.policy)
+        if choice == "rules":
+            return rules
+        best = reading.best
+        if choice == "abstain" or best is None:
+            return Draft(NOT_COVERED, abstained=True)
+        answer = dated(best) if query.qtype == "date" else best.text
+        return Draft(f"{answer} [{best.sentence.passage.n}].", short_answer=answer)
+
+    def rules_answer(self, query: Query, ranking: SentenceRanking) -> tuple[Draft, ScoredSentence | None]:
+        """The hand rules' draft and the sentence it cites (None when they abstain)."""
+        info = query
+        abstain = Draft(NOT_COVERED, abstained=True), None
         if info.qtype in {"person", "people", "date", "number"}:
             # A who/when/how-many question with nothing of that type near its words is not answered
             # by these articles: say so rather than hand back a loosely related sentence.
-            return self._typed_answer(info, ranking) or Draft(NOT_COVERED, abstained=True)
+            return self._typed_answer(info, ranking) or abstain
         if info.entity_labels:
             # "Which airline ...", "Where ...": the entity of that kind that the best sentences hold.
             # A sentence that holds no such entity does not say which one: abstain, not quote it.
-            return self._entity_answer(info, ranking) or Draft(NOT_COVERED, abstained=True)
+            return self._entity_answer(info, ranking) or abstain
         relevant = [s for s in ranking.sentences[:12] if not info.focus or info.focus & set(s.terms)]
         if info.asks_name:
             # "What is the name of ..." wants a proper name the question does not already contain.
             relevant = [s for s in relevant if _new_proper_nouns(info.text, s.text)]
         if not relevant:
-            return Draft(NOT_COVERED, abstained=True)
+            return abstain
         best = relevant[0]
         if focus_coverage(info, best, ranking.idf) < MIN_TEXT_COVERAGE:
             # The best sentence shares too little of what the question asks about: a sentence
             # from the right article about something else is a confident wrong answer.
-            return Draft(NOT_COVERED, abstained=True)
+            return abstain
         if info.asks_specific and _withholds(info, best.text):
             # "What specific health issue ...?" answered by "an undisclosed health issue": the
             # article says it does not know, which is not an answer.
-            return Draft(NOT_COVERED, abstained=True)
-        return Draft(f"{best.text} [{best.passage.n}]", short_answer=None)
+            return abstain
+        return Draft(f"{best.text} [{best.passage.n}]", short_answer=None), best
 
-    def _entity_answer(self, info: Query, ranking: SentenceRanking) -> Draft | None:
+    def _entity_answer(self, info: Query, ranking: SentenceRanking) -> tuple[Draft, ScoredSentence] | None:
         """The named entity of the asked-for kind that best answers the question, if one does."""
         idf = ranking.idf
         sentences = [s for s in ranking.sentences[:8] if not info.focus or info.focus & set(s.terms)]
@@ -361,9 +371,9 @@ class ExtractiveGenerator:
         if _margin(top, entity.text, scored, id(sentence)) < MIN_MARGIN:
             return None  # another entity of the same kind fits almost as well: a guess, not an answer
         answer = _full_name(entity.text, ranking, sentence) if entity.label == "PERSON" else entity.text
-        return Draft(f"{answer} [{sentence.passage.n}].", short_answer=answer)
+        return Draft(f"{answer} [{sentence.passage.n}].", short_answer=answer), sentence
 
-    def _typed_answer(self, info: Query, ranking: SentenceRanking) -> Draft | None:
+    def _typed_answer(self, info: Query, ranking: SentenceRanking) -> tuple[Draft, ScoredSentence] | None:
         idf = ranking.idf
         options: list[tuple[float, ScoredSentence, list[tuple[str, int, int]]]] = []
         scored_mentions: list[tuple[float, str, int]] = []  # every candidate answer, its score and sentence
@@ -403,20 +413,20 @@ class ExtractiveGenerator:
         if info.qtype == "people":
             names = self._roster(info, sentence, mentions, idf)
             listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-            return Draft(f"{listed} {marker}.", short_answer=listed)
+            return Draft(f"{listed} {marker}.", short_answer=listed), sentence
         if info.qtype == "date":
             span = _date_span(info, sentence, idf)
             if span is None:
                 return None
-            return Draft(f"{span[0]} {marker}.", short_answer=span[0])
+            return Draft(f"{span[0]} {marker}.", short_answer=span[0]), sentence
         best = max(
             mentions, key=lambda m: _closeness(info, sentence, m[1], m[2], idf) + _counted_bonus(info, sentence, m[2])
         )
         if info.qtype == "number":
             answer = best[0] if info.entity_labels else _number_span(sentence.text, best[1], best[2])
-            return Draft(f"{answer} {marker}.", short_answer=answer)
+            return Draft(f"{answer} {marker}.", short_answer=answer), sentence
         answer = _full_name(best[0], ranking, sentence)
-        return Draft(f"{answer} {marker}.", short_answer=answer)
+        return Draft(f"{answer} {marker}.", short_answer=answer), sentence
 
     @staticmethod
     def _roster(

@@ -41,8 +41,9 @@ def make_generator(name: str, settings: Settings) -> Generator:
 
 def _extractive(settings: Settings) -> Generator:
     from assistant.answer.extractive import ExtractiveGenerator
+    from assistant.answer.reader import bundled_reader
 
-    return ExtractiveGenerator()
+    return ExtractiveGenerator(reader=bundled_reader() if settings.reader else None)
 
 
 def _local(settings: Settings) -> Generator:
