@@ -308,7 +308,8 @@ class ExtractiveGenerator:
         if not ranking.sentences:
             return Draft(NOT_COVERED, abstained=True)
         rules, cited = self.rules_answer(query, ranking)
-        if self.reader is None:
+        if self.reader is None or (query.qtype == "people" and not rules.abstained):
+            # The reader points at one span: it can neither confirm nor replace a roster.
             return rules
         reading = read_ranking(self.reader, query.text, ranking)
         choice = decide(rules.short_answer, cited.text if cited else None, reading, self.policy)
@@ -318,6 +319,8 @@ class ExtractiveGenerator:
         if choice == "abstain" or best is None:
             return Draft(NOT_COVERED, abstained=True)
         answer = dated(best) if query.qtype == "date" else best.text
+        if query.qtype == "person":
+            answer = _full_name(answer, ranking, best.sentence)  # "Meir" as the article writes her in full
         return Draft(f"{answer} [{best.sentence.passage.n}].", short_answer=answer)
 
     def rules_answer(self, query: Query, ranking: SentenceRanking) -> tuple[Draft, ScoredSentence | None]:

@@ -223,7 +223,7 @@ def main() -> None:
         scheduler.step()
         optimizer.zero_grad()
         step += 1
-        running = 0.98 * running + 0.02 * float(loss) if step > 1 else float(loss)
+        running = 0.98 * running + 0.02 * float(loss) if running else float(loss)
         bar.update(1)
         bar.set_postfix(loss=f"{running:.3f}", ex_s=f"{step * args.batch / max(time.monotonic() - started, 1):.1f}")
         if step % args.checkpoint_every == 0:

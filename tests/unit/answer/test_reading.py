@@ -83,7 +83,11 @@ def test_policy_confirms_the_rules_overrules_them_or_abstains() -> None:
     assert decide("Finistère", sentence, reading, policy) == "abstain"
     assert decide("Finistère", sentence, reading, ReaderPolicy(3.0, 0.0, 2.0, False)) == "reader"
     assert decide("Finistère", sentence, reading, ReaderPolicy(9.0, 0.0, 2.0, True)) == "rules"
+    # Without overruling, the reader only answers where the rules abstain.
+    assert decide("Finistère", sentence, reading, ReaderPolicy(3.0, 0.0, 2.0, True, overrule=False)) == "rules"
     assert decide(None, None, reading, ReaderPolicy(3.0, 0.0, 2.0, False)) == "reader"
+    # The rules quote a whole sentence that holds the reader's best span: the span is the answer.
+    assert decide(None, sentence, reading, policy) == "reader"
 
 
 def test_the_generator_answers_with_the_readers_span_and_cites_its_passage() -> None:
@@ -111,3 +115,12 @@ def test_best_spans_scores_against_the_no_answer_option() -> None:
     assert spans[1][0] not in (2, 3) and spans[1][1] not in (2, 3)
     # An answer may not be longer than max_tokens.
     assert best_spans(start, end, context, max_tokens=1)[0][:2] != (2, 3)
+
+
+def test_a_roster_of_the_rules_stands_whatever_the_reader_reads() -> None:
+    roster = "Astronauts Priya Raman, Tomas Lind, Lena Ortiz and Kenji Sato launched on the Ax-9 mission on Tuesday."
+    query = parse_query("List the four people who launched on Ax-9.")
+    rules_only = ExtractiveGenerator().generate(query, _passages(roster))
+    assert not rules_only.abstained, rules_only.text
+    generator = ExtractiveGenerator(reader=FakeReader({}), policy=ReaderPolicy(2.0, 1.0, 2.0, False))
+    assert generator.generate(query, _passages(roster)) == rules_only
