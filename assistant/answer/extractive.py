@@ -24,7 +24,7 @@ from assistant.query.answer_types import typed_candidates
 from assistant.query.query import Query
 from assistant.query.terms import weighted_terms
 from assistant.retrieval.evidence import ScoredSentence, SentenceRanking, kind_bonus, score_sentences
-from assistant.text.dates import DateMention, find_dates
+from assistant.text.dates import describe_date, find_dates
 from assistant.text.missions import find_missions
 from assistant.text.nlp import Entity, entities, entities_many
 from assistant.text.people import full_name, same_person
@@ -115,20 +115,13 @@ def _date_span(info: Query, sentence: ScoredSentence, idf: dict[str, float]) -> 
             -_closeness(info, sentence, m.start, m.end, idf),
         ),
     )
-    text = _describe_date(best)
+    text = describe_date(best)
     start, end = best.start, best.end
     times = [m for m in mentions if m.kind == "time" and m is not best and 0 <= m.start - best.end <= 12]
     if best.kind in {"date", "weekday"} and times:
         text = f"{text} at {times[0].text}" if best.kind == "date" else f"{text}, {times[0].text}"
         end = times[0].end
     return text, start, end
-
-
-def _describe_date(mention: DateMention) -> str:
-    if mention.kind == "weekday" and mention.resolved:
-        day = mention.resolved
-        return f"{mention.text} ({day:%B} {day.day}, {day.year}, by the article's date)"
-    return mention.text
 
 
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})

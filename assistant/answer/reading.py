@@ -15,7 +15,7 @@ from typing import Literal
 from assistant.answer.reader import SpanReader
 from assistant.answer.same_answer import answer_key, same_answer
 from assistant.retrieval.evidence import ScoredSentence, SentenceRanking
-from assistant.text.dates import find_dates
+from assistant.text.dates import describe_date, find_dates
 
 WINDOWS = 12  # best-ranked sentences read, each with its neighbours
 WINDOW_WORDS = 90  # as in training: the question and the window fit 160 word pieces
@@ -141,11 +141,9 @@ def decide(rules_answer: str | None, rules_sentence: str | None, reading: Readin
 
 def dated(answer: ReadAnswer) -> str:
     """A weekday answer with the date it means by its article's date ("Thursday (March 3, 2022, ...)")."""
-    published = answer.sentence.passage.chunk.published
-    for mention in find_dates(answer.sentence.text, published):
-        if mention.kind == "weekday" and mention.resolved and re.fullmatch(re.escape(mention.text), answer.text, re.I):
-            day = mention.resolved
-            return f"{answer.text} ({day:%B} {day.day}, {day.year}, by the article's date)"
+    for mention in find_dates(answer.sentence.text, answer.sentence.passage.chunk.published):
+        if re.fullmatch(re.escape(mention.text), answer.text, re.I):
+            return describe_date(mention)
     return answer.text
 
 

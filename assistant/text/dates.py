@@ -206,3 +206,11 @@ def resolve_weekday(name: str, published: date | None, context_before: str = "")
 def parse_date_text(value: str) -> list[DateMention]:
     """All date mentions in a free-text answer (used by eval to compare with gold ISO dates)."""
     return [d for d in find_dates(value) if d.kind in {"date", "month", "year", "weekday"}]
+
+
+def describe_date(mention: DateMention) -> str:
+    """A date as written, with the day a weekday means by the article's date when it was resolved."""
+    if mention.kind == "weekday" and mention.resolved:
+        day = mention.resolved
+        return f"{mention.text} ({day:%B} {day.day}, {day.year}, by the article's date)"
+    return mention.text
