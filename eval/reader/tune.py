@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant import Assistant, Settings
-from assistant.answer.extractive import ExtractiveGenerator
+from assistant.answer.extractive import NOT_COVERED, ExtractiveGenerator
 from assistant.answer.reader import ReadSpan, SpanReader, bundled_reader
 from assistant.answer.reading import ReaderPolicy, Reading, decide, read_ranking
 from assistant.evaluation.gold import in_split, load_gold
@@ -54,6 +54,7 @@ class Case:
     qid: str
     rules: str  # outcome when the rules answer
     reader: str  # outcome when the reader answers
+    abstain: str  # outcome of an abstention: "correct" for a question the articles do not answer
     rules_answer: str | None
     rules_sentence: str | None
     reading: Reading | None  # None when no generator ran (facts table, relevance gate)
@@ -89,6 +90,7 @@ def collect(gold: Path, workdir: Path, generator: RecordingGenerator) -> list[Ca
                 q.id,
                 outcomes["rules"],
                 outcomes["reader"],
+                score_answer(q, NOT_COVERED, True, 0).outcome,
                 last[0] if last else None,
                 last[1] if last else None,
                 last[2] if last else None,
@@ -101,7 +103,7 @@ def outcome(case: Case, policy: ReaderPolicy) -> str:
     if case.reading is None:
         return case.rules
     choice = decide(case.rules_answer, case.rules_sentence, case.reading, policy)
-    return {"rules": case.rules, "reader": case.reader, "abstain": "abstained"}[choice]
+    return {"rules": case.rules, "reader": case.reader, "abstain": case.abstain}[choice]
 
 
 def tally(cases: list[Case], policy: ReaderPolicy) -> dict[str, int]:
