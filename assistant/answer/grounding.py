@@ -11,20 +11,24 @@ Rules, applied to every sentence of the draft:
 Markers are renumbered ``[1]..[m]`` in order of first use, so the answer text and the citation list
 agree whatever numbering the generator used. The ``Grounder`` is incremental: streaming feeds it one
 sentence at a time and gets exactly what ``ask`` would show.
+
+With ``partial`` (an LLM's draft), a sentence is not lost for one bad claim: a claim the cited
+sentences do not hold is cut out where the rest still reads (``answer/trim.py``) and recorded in
+``left_out``; a sentence whose claims all sit in another shown sentence than the one cited cites
+that one; and a sentence that says the articles do not answer is no answer (``answer/abstention.py``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 
-from assistant.text.dates import find_dates
+from assistant.answer.abstention import sentence_says_not_covered
+from assistant.answer.claims import claim_mentions, extract_claims, mention_supported, unsupported_claims
+from assistant.answer.trim import cut_mentions
 from assistant.text.injection import looks_like_instruction, mask_instructions
 from assistant.text.missions import find_missions
-from assistant.text.numbers import find_numbers
-from assistant.text.people import find_people
 from assistant.text.sentences import split_sentences
 from assistant.text.terms import content_terms
 from assistant.types import Citation, Passage
@@ -39,66 +43,6 @@ _MARKER_VARIANTS = [
 def normalise_markers(text: str) -> str:
     text = _MARKER_VARIANTS[0][0].sub(r"[\1]", text)
     return _MARKER_VARIANTS[1][0].sub(lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group(1))), text)
-
-
-@dataclass(frozen=True)
-class Claims:
-    people: list[str]
-    numbers: list[float]
-    dates: list[tuple[int | None, int | None, int | None, str]]
-    missions: list[str]
-
-    @property
-    def empty(self) -> bool:
-        return not (self.people or self.numbers or self.dates or self.missions)
-
-
-def extract_claims(sentence: str) -> Claims:
-    date_mentions = [d for d in find_dates(sentence) if d.kind != "relative"]
-    date_spans = [(d.start, d.end) for d in date_mentions]
-    numbers = [
-        n.value for n in find_numbers(sentence) if not any(s <= n.start < e for s, e in date_spans) and not n.ordinal
-    ]
-    return Claims(
-        people=[p.surname.lower() for p in find_people(sentence)],
-        numbers=numbers,
-        dates=[(d.year, d.month, d.day, d.text.lower()) for d in date_mentions],
-        missions=find_missions(sentence),
-    )
-
-
-def _date_supported(
-    claim: tuple[int | None, int | None, int | None, str], passage_text: str, published: date | None
-) -> bool:
-    year, month, day, raw = claim
-    lowered = passage_text.lower()
-    for mention in find_dates(passage_text, published):
-        if mention.kind == "time" or (year is None and month is None):
-            if raw.replace(" ", "") in mention.text.lower().replace(" ", ""):
-                return True
-            continue
-        if month is not None and mention.month != month:
-            continue
-        if day is not None and mention.day != day:
-            continue
-        if year is not None and mention.year not in (None, year) and mention.kind != "weekday":
-            continue
-        if year is not None and month is None and mention.year != year:
-            continue
-        return True
-    return raw in lowered
-
-
-def unsupported_claims(claims: Claims, passage_text: str, published: date | None = None) -> list[str]:
-    """The claims of a sentence that the passage does not contain (weekdays read against ``published``)."""
-    lowered = passage_text.lower()
-    missing = [p for p in claims.people if not re.search(rf"\b{re.escape(p)}\b", lowered)]
-    values = {n.value for n in find_numbers(passage_text)}
-    missing += [str(v) for v in claims.numbers if v not in values]
-    missing += [d[3] for d in claims.dates if not _date_supported(d, passage_text, published)]
-    passage_missions = set(find_missions(passage_text))
-    missing += [m for m in claims.missions if m not in passage_missions]
-    return missing
 
 
 def _overlap(sentence: str, passage_text: str) -> float:
@@ -132,14 +76,25 @@ def best_quote(claim_sentence: str, passage: Passage) -> tuple[str, int, int]:
     return best[1], passage.chunk.start + best[2], passage.chunk.start + best[3]
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A claim cut out of a kept sentence, and why."""
+
+    text: str
+    reason: str
+
+
 @dataclass
 class Grounder:
     """Checks draft sentences against the passages and renumbers their citations."""
 
     passages: list[Passage]
     question_missions: set[str] = field(default_factory=set)
+    partial: bool = False  # an LLM's draft: cut unsupported claims out, re-cite misplaced ones
     kept: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+    recited: int = 0  # sentences that cited a sentence not holding their claims and now cite one that does
     citations: list[Citation] = field(default_factory=list)
     _number_of: dict[tuple[str, int], int] = field(default_factory=dict)
 
@@ -158,29 +113,17 @@ class Grounder:
 
     def add_sentence(self, sentence: str) -> str | None:
         by_n = self.by_n
-        cited = [int(n) for n in _MARKER.findall(sentence) if int(n) in by_n]
+        cited = list(dict.fromkeys(int(n) for n in _MARKER.findall(sentence) if int(n) in by_n))
         bare = _MARKER.sub("", sentence).strip()
         bare = re.sub(r"\s+([.,;:!?])", r"\1", bare)
         if not bare or not re.search(r"[A-Za-z0-9]", bare):
             return None
-        claims = extract_claims(bare)
-        supporting: list[int] = []
-        candidates = list(dict.fromkeys(cited)) or [p.n for p in self.passages]
-        if not claims.empty:
-            # Every claim must be found in the cited passages taken together.
-            for n in candidates:
-                if not unsupported_claims(claims, evidence_text(by_n[n].chunk.text), by_n[n].chunk.published):
-                    supporting.append(n)
-                    if not cited:
-                        break
-            if not supporting and cited:
-                joined = " ".join(evidence_text(by_n[n].chunk.text) for n in cited)
-                if not unsupported_claims(claims, joined, by_n[cited[0]].chunk.published):
-                    supporting = cited
-        else:
-            scored = sorted(((_overlap(bare, evidence_text(by_n[n].chunk.text)), n) for n in candidates), reverse=True)
-            if scored and scored[0][0] >= 0.5:
-                supporting = [n for score, n in scored if score >= 0.5][: max(1, len(cited))]
+        if self.partial and sentence_says_not_covered(bare):
+            self.dropped.append(bare)
+            return None
+        supporting = self._supporting(bare, cited)
+        if not supporting and self.partial:
+            bare, supporting = self._salvage(bare, cited)
         if supporting and self.question_missions:
             # A claim backed only by sentences about another mission does not answer a question
             # about this one ("Crew-12's roster" for "who flew on Crew-11").
@@ -192,6 +135,56 @@ class Grounder:
         shown = _place_markers(bare, markers)
         self.kept.append(shown)
         return shown
+
+    def _supporting(self, bare: str, cited: list[int]) -> list[int]:
+        """The passages that back every claim of ``bare``: among ``cited``, or any one when none is cited."""
+        by_n = self.by_n
+        claims = extract_claims(bare)
+        candidates = cited or [p.n for p in self.passages]
+        if claims.empty:
+            scored = sorted(((_overlap(bare, evidence_text(by_n[n].chunk.text)), n) for n in candidates), reverse=True)
+            if scored and scored[0][0] >= 0.5:
+                return [n for score, n in scored if score >= 0.5][: max(1, len(cited))]
+            return []
+        # Every claim must be found in the cited passages taken together.
+        supporting = []
+        for n in candidates:
+            if not unsupported_claims(claims, evidence_text(by_n[n].chunk.text), by_n[n].chunk.published):
+                supporting.append(n)
+                if not cited:
+                    break
+        if not supporting and cited:
+            joined = " ".join(evidence_text(by_n[n].chunk.text) for n in cited)
+            if not unsupported_claims(claims, joined, by_n[cited[0]].chunk.published):
+                supporting = cited
+        return supporting
+
+    def _salvage(self, bare: str, cited: list[int]) -> tuple[str, list[int]]:
+        """An LLM sentence the check above refused: cite the shown sentence that does hold its claims,
+        or cut out the claims that no cited sentence holds. Returns the sentence and its support."""
+        if cited:
+            elsewhere = self._supporting(bare, [])
+            if elsewhere:
+                self.recited += 1
+                return bare, elsewhere
+        mentions = claim_mentions(bare)
+        candidates = [self.by_n[n] for n in cited] or self.passages
+        unheld = [
+            m
+            for m in mentions
+            if not any(mention_supported(m, evidence_text(p.chunk.text), p.chunk.published) for p in candidates)
+        ]
+        if not unheld or len(unheld) == len(mentions):
+            return bare, []
+        trimmed = cut_mentions(bare, unheld, mentions)
+        if not trimmed:
+            return bare, []
+        supporting = self._supporting(trimmed, cited) or (self._supporting(trimmed, []) if cited else [])
+        if not supporting:
+            return bare, []
+        reason = "not in the sentences it cites" if cited else "not in any retrieved sentence"
+        self.left_out.extend(LeftOut(m.text, reason) for m in unheld)
+        return trimmed, supporting
 
     def _about_asked_mission(self, claim: str, passage: Passage) -> bool:
         quote, _, _ = best_quote(claim, passage)
@@ -220,6 +213,15 @@ class Grounder:
     @property
     def text(self) -> str:
         return " ".join(self.kept)
+
+    @property
+    def claims_text(self) -> str:
+        """The kept text without its markers: what it claims ("[1]" is no number)."""
+        return without_markers(self.text)
+
+
+def without_markers(text: str) -> str:
+    return re.sub(r"\s*\[\d+\]", "", text)
 
 
 def _place_markers(sentence: str, markers: str) -> str:

@@ -58,3 +58,45 @@ def test_sentence_without_entities_needs_word_overlap() -> None:
     grounder = Grounder(_passages())
     grounder.add_text("The mission docked [1]. Penguins enjoy jazz [1].")
     assert grounder.kept == ["The mission docked [1]."]
+
+
+ROSTER = "The crew of Crew-12 is Jessica Meir, Jack Hathaway and Sophie Adenot."
+
+
+def _roster_passages() -> list[Passage]:
+    chunk = Chunk(id="r1", file="r.txt", text=ROSTER, start=0, end=len(ROSTER))
+    return [*_passages(), Passage(3, chunk)]
+
+
+def test_partial_grounding_cuts_the_unsupported_name_out_of_a_list_and_says_so() -> None:
+    grounder = Grounder(_roster_passages(), partial=True)
+    grounder.add_text("Jessica Meir, Bill Smith and Jack Hathaway [3].")
+    assert grounder.text == "Jessica Meir and Jack Hathaway [1]."
+    assert [(cut.text, cut.reason) for cut in grounder.left_out] == [("Bill Smith", "not in the sentences it cites")]
+
+
+def test_partial_grounding_cuts_an_unsupported_closing_time_and_keeps_the_date() -> None:
+    grounder = Grounder(_passages(), partial=True)
+    grounder.add_text("Crew-12 docked on February 14, 2026, at 9:40 p.m. [1].")
+    assert grounder.text == "Crew-12 docked on February 14, 2026 [1]."
+    assert [cut.text for cut in grounder.left_out] == ["9:40 p.m."]
+
+
+def test_without_partial_the_whole_sentence_goes_as_before() -> None:
+    grounder = Grounder(_roster_passages())
+    grounder.add_text("Jessica Meir, Bill Smith and Jack Hathaway [3].")
+    assert grounder.kept == [] and grounder.left_out == []
+
+
+def test_a_claim_cited_to_the_wrong_sentence_cites_the_one_that_holds_it() -> None:
+    grounder = Grounder(_passages(), partial=True)
+    grounder.add_text("Crew-11 launched on Saturday [1].")
+    assert grounder.text == "Crew-11 launched on Saturday [1]." and grounder.citations[0].chunk_id == "c2"
+    assert grounder.recited == 1
+
+
+def test_a_sentence_saying_the_articles_do_not_answer_is_no_answer() -> None:
+    grounder = Grounder(_passages(), partial=True)
+    grounder.add_text("Jessica Meir leads Crew-12 [1]. The passages do not mention who pilots it [1].")
+    assert grounder.text == "Jessica Meir leads Crew-12 [1]."
+    assert grounder.claims_text == "Jessica Meir leads Crew-12."
