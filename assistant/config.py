@@ -13,6 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 GeneratorName = Literal["extractive", "local", "openai"]
+OutputSetting = Literal["auto", "json_schema", "json_object", "none"]
 GENERATOR_NAMES: tuple[GeneratorName, ...] = ("extractive", "local", "openai")
 EmbedBackend = Literal["torch", "onnx", "onnx-int8"]
 EMBED_BACKENDS: tuple[EmbedBackend, ...] = ("torch", "onnx", "onnx-int8")
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     local_threads: int | None = Field(None, description="llama.cpp threads (default: all cores).")
     max_answer_tokens: int = Field(64, ge=8, le=2048)
     llm_evidence_sentences: int = Field(6, ge=1, le=40, description="Best sentences an LLM sees.")
+    llm_reader_check: bool = Field(
+        True,
+        description="LLM generators: the trained span reader reads a person answer's cited sentences, and a "
+        "confident different name there makes the answer an abstention (openai) or the extractive one (local).",
+    )
 
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL")
@@ -61,6 +67,12 @@ class Settings(BaseSettings):
         None, validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY")
     )
     openai_model: str = Field("gpt-4o-mini")
+    openai_output: OutputSetting = Field(
+        "auto",
+        description="How the openai generator asks for its JSON answer: json_schema (OpenAI, vLLM, Ollama), "
+        "json_object (llama-cpp-python's server), none (text with [n] markers), or auto (each in turn until "
+        "the server accepts one).",
+    )
     llm_timeout_s: float = Field(30.0, gt=0, description="Give up on the LLM after this many seconds.")
 
     # `assistant eval` only: an OpenAI-compatible endpoint that judges faithfulness and relevancy.

@@ -19,6 +19,7 @@ from typing import Any
 
 from assistant.answer.base import Generator
 from assistant.answer.compose import Clock, compose, not_covered
+from assistant.answer.reader import SpanReader, bundled_reader
 from assistant.answer.registry import make_generator
 from assistant.config import Settings
 from assistant.errors import IndexMissingError, InvalidQuestionError
@@ -331,7 +332,14 @@ class Assistant:
             incremental=incremental,
             notes=notes,
             clock=clock,
+            reader=self._checking_reader(chosen),
         )
+
+    def _checking_reader(self, generator: Generator) -> SpanReader | None:
+        """The span reader that checks an LLM's answer against its sentences (None: no check)."""
+        if generator.name == "extractive" or not (self.settings.reader and self.settings.llm_reader_check):
+            return None
+        return bundled_reader()
 
     def _table_reply(self, query: Query, found: TableAnswer | None, notes: list[str], started: float) -> Answer | None:
         if found is None:

@@ -119,6 +119,7 @@ class Answer:
     notes: tuple[str, ...] = field(default=())  # e.g. "local model answer unsupported; extractive fallback"
     timings: Timings = field(default_factory=Timings)
     draft: str | None = None  # an LLM's answer before grounding (to measure what grounding rejects)
+    prompt_tokens: int | None = 0  # sent to an LLM for this answer: 0 when none was asked, None when unreported
 
     @property
     def cited_files(self) -> list[str]:

@@ -5,6 +5,11 @@ sentence by sentence as it arrives and each kept sentence is yielded at once; ot
 draft is generated first. Either way the text pieces are followed by the final ``Answer``, which
 holds exactly what was shown.
 
+- An LLM's draft is grounded claim by claim (``Grounder(partial=True)``): what its sentences do not
+  hold is cut out and named in ``Answer.notes``, the rest is kept.
+- An LLM that says the articles do not answer is taken at its word: an abstention. A draft that names
+  what its cited sentences contradict (``verify.py``) is an abstention too, or, for a generator whose
+  slips are expected (the local 135M model), replaced by the extractive answer.
 - An LLM draft that keeps nothing after grounding, or has no mention of the asked-for type,
   is replaced by the extractive answer (``Answer.generator`` says "local->extractive").
 - A generator that is down or slow falls back the same way, with a note that says so.
@@ -14,16 +19,21 @@ holds exactly what was shown.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
+from assistant.answer.abstention import looks_like_abstention, sentence_says_not_covered
 from assistant.answer.base import Draft, Generator
+from assistant.answer.cited_prompt import in_article_order
 from assistant.answer.conflicts import other_values
 from assistant.answer.extractive import NOT_COVERED, ExtractiveGenerator
-from assistant.answer.grounding import Grounder
-from assistant.answer.llm import looks_like_abstention
+from assistant.answer.grounding import Grounder, normalise_markers
+from assistant.answer.reader import SpanReader
 from assistant.answer.streaming import sentence_break
+from assistant.answer.verify import find_conflict
 from assistant.errors import GeneratorUnavailableError
 from assistant.query.answer_types import typed_candidates
 from assistant.query.query import Query
@@ -64,43 +74,58 @@ def compose(
     incremental: bool,
     notes: list[str],
     clock: Clock,
+    reader: SpanReader | None = None,
 ) -> Iterator[str | Answer]:
-    """Yield the grounded text pieces of the answer, then the ``Answer`` itself."""
+    """Yield the grounded text pieces of the answer, then the ``Answer`` itself.
+
+    ``reader``: the span reader that checks an LLM's person answer against the sentences it cites.
+    """
     passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
     extractive = isinstance(generator, ExtractiveGenerator)
     if not extractive:
         passages = evidence_passages(query, passages, evidence_sentences)
-    grounder = Grounder(passages, question_missions=set(query.missions))
+        if getattr(generator, "article_order", False):
+            passages = in_article_order(passages)
+    grounder = Grounder(passages, question_missions=set(query.missions), partial=not extractive)
     notes = list(notes)
     draft: Draft | None = None
     generator_used = generator.name
+    prompt_tokens: int | None = 0
+    streamed = incremental and not extractive and getattr(generator, "streams_drafts", True)
     try:
-        if extractive or not incremental:
-            draft = generator.generate(query, passages)
-            shown = grounder.add_text(draft.text) if not draft.abstained else []
-            if shown:
-                yield " ".join(shown)
-        else:
+        if streamed:
             yield from _grounded_stream(generator, query, passages, grounder)
-            draft = Draft(" ".join(grounder.kept + grounder.dropped))
+            draft = Draft(" ".join(grounder.kept + grounder.dropped), prompt_tokens=None)
+        else:
+            draft = generator.generate(query, passages)
+            if not draft.abstained:
+                grounder.add_text(draft.text)
+        prompt_tokens = draft.prompt_tokens
     except GeneratorUnavailableError as err:
         log.warning("generator %s failed: %s", generator.name, err, exc_info=err.__cause__ is not None)
         notes.append(f"{err} Showing the extractive answer instead.")
+        prompt_tokens = None
     generated_at = time.perf_counter()
     short = draft.short_answer if draft else None
     abstained = bool(draft and (draft.abstained or looks_like_abstention(draft.text)) and not grounder.kept)
-    if generator.name != "extractive" and not _acceptable(query, grounder):
-        if draft is not None and not notes:
-            reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
-            notes.append(f"The {generator.name} model's answer {reason}; showing the extractive answer instead.")
-        chunk_passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
-        fallback = ExtractiveGenerator().generate(query, chunk_passages)
-        grounder = Grounder(chunk_passages, question_missions=set(query.missions))
-        shown = grounder.add_text(fallback.text) if not fallback.abstained else []
-        if shown:
-            yield ("\n\n" if incremental else "") + " ".join(shown)
-        short, abstained = fallback.short_answer, fallback.abstained
-        generator_used = f"{generator.name}->extractive"
+    if not extractive:
+        verdict = _settle_llm(query, generator.name, draft, grounder, reader, notes)
+        if verdict == "abstain":
+            grounder, abstained = Grounder(passages), True
+        elif verdict == "fallback":
+            chunk_passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
+            fallback = ExtractiveGenerator().generate(query, chunk_passages)
+            grounder = Grounder(chunk_passages, question_missions=set(query.missions))
+            if not fallback.abstained:
+                grounder.add_text(fallback.text)
+            short, abstained = fallback.short_answer, fallback.abstained
+            generator_used = f"{generator.name}->extractive"
+        elif grounder.left_out:
+            short = None  # the model's short answer had a part cut out; the text shown is the answer
+    if grounder.kept and not streamed:
+        yield " ".join(grounder.kept)
+    elif grounder.kept and generator_used != generator.name:
+        yield "\n\n" + " ".join(grounder.kept)
     if grounder.kept and not abstained and short:
         conflict = _show_conflict(query, short, grounder)
         if conflict:
@@ -126,7 +151,51 @@ def compose(
         notes=tuple(notes),
         timings=clock.timings(generated_at),
         draft=draft.text if draft is not None and not extractive else None,
+        prompt_tokens=prompt_tokens,
     )
+
+
+Verdict = Literal["keep", "abstain", "fallback"]
+
+
+def _settle_llm(
+    query: Query, model: str, draft: Draft | None, grounder: Grounder, reader: SpanReader | None, notes: list[str]
+) -> Verdict:
+    """What becomes of an LLM's grounded draft: kept (with notes on what was cut), an abstention (the
+    model said the articles do not answer, or named what its sentences contradict), or replaced by the
+    extractive answer (the model was down, or nothing of the asked-for kind survived grounding)."""
+    if draft is None:
+        return "fallback"  # the generator failed; the note is already there
+    if draft.abstained:
+        notes.append(f"The {model} model found no answer in the retrieved sentences.")
+        return "abstain"
+    cited = _cited_passages(draft.text, grounder)
+    conflict = find_conflict(query, draft.text, cited, grounder, reader)
+    if conflict is not None:
+        if draft.conflict_abstains:
+            notes.append(conflict.note(model))
+            return "abstain"
+        notes.append(f"{conflict.note(model).removesuffix('; not answering.')}; showing the extractive answer instead.")
+        return "fallback"
+    if not _acceptable(query, grounder):
+        reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
+        notes.append(f"The {model} model's answer {reason}; showing the extractive answer instead.")
+        return "fallback"
+    notes.extend(f'Left out of the {model} model\'s answer: "{cut.text}" ({cut.reason}).' for cut in grounder.left_out)
+    if grounder.recited:
+        notes.append(f"The {model} model cited a sentence that does not hold its answer; the one that does is cited.")
+    for sentence in grounder.dropped:
+        if not sentence_says_not_covered(sentence):
+            notes.append(f'Dropped from the {model} model\'s answer: "{sentence}" (not in the retrieved sentences).')
+    return "keep"
+
+
+def _cited_passages(draft_text: str, grounder: Grounder) -> list[Passage]:
+    """The passages the draft's markers point at; all of them when it cites none it was shown."""
+    by_n = grounder.by_n
+    numbers = [int(n) for n in re.findall(r"\[(\d+)\]", normalise_markers(draft_text))]
+    cited = [by_n[n] for n in dict.fromkeys(numbers) if n in by_n]
+    return cited or grounder.passages
 
 
 def _grounded_stream(generator: Generator, query: Query, passages: list[Passage], grounder: Grounder) -> Iterator[str]:
@@ -165,10 +234,10 @@ def _acceptable(query: Query, grounder: Grounder) -> bool:
         return False
     if query.qtype == "text":
         return True
-    if typed_candidates(query, grounder.text, None):
+    if typed_candidates(query, grounder.claims_text, None):
         return True
     # The recogniser reads a short answer with little context ("Sophie Adenot from ESA is ..." can
     # come out as an organisation); the cited article sentences give it more: a mention of the
     # asked-for type found there and repeated in the answer counts too.
     quotes = " ".join(c.quote for c in grounder.citations)
-    return any(mention in grounder.text for mention, _, _ in typed_candidates(query, quotes, None))
+    return any(mention in grounder.claims_text for mention, _, _ in typed_candidates(query, quotes, None))

@@ -63,6 +63,7 @@ def _openai(settings: Settings) -> Generator:
         model=settings.openai_model,
         timeout_s=settings.llm_timeout_s,
         max_tokens=settings.max_answer_tokens,
+        output=settings.openai_output,
     )
 
 

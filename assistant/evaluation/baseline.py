@@ -1,8 +1,10 @@
 """The naive baseline: what a user gets from LlamaIndex defaults over the same articles.
 
 SentenceSplitter 1024/200, ``VectorStoreIndex`` over Chroma with the same embeddings, top-k 2, the
-same bundled SmolLM2 through its chat template, a plain "answer from the context" prompt. No
-grounding, no citations, no abstention logic beyond what the model itself says.
+same model as the generator under test through its chat template (the bundled SmolLM2, or the
+``openai`` endpoint and model when that is scored), a plain "answer from the context" prompt. No
+grounding, no citations, no abstention logic beyond what the model itself says (read by the same
+``looks_like_abstention`` as the pipeline's free-text replies).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.llm import LocalGenerator, looks_like_abstention
+from assistant.answer.abstention import looks_like_abstention
+from assistant.answer.base import ChatModel
 from assistant.answer.prompts import render
 from assistant.store.embedding import Embedder
 
@@ -39,14 +42,13 @@ class BaselineAnswer:
     abstained: bool
     retrieve_s: float
     generate_s: float
+    prompt_tokens: int | None = None  # as the model's server reported them; None when it gave none
 
 
 class NaiveBaseline:
     name = "naive-llamaindex"
 
-    def __init__(
-        self, corpus: Path, chroma_dir: Path, embedder: Embedder, llm: LocalGenerator, reuse: bool = True
-    ) -> None:
+    def __init__(self, corpus: Path, chroma_dir: Path, embedder: Embedder, llm: ChatModel, reuse: bool = True) -> None:
         """Index ``corpus`` into ``chroma_dir``; with ``reuse``, an index already there that was built
         from the same files and model is opened instead (embedding 1,600 articles takes minutes)."""
         import chromadb
@@ -87,14 +89,13 @@ class NaiveBaseline:
         nodes = self.retriever.retrieve(question)
         retrieved = time.perf_counter()
         context = "\n\n".join(n.node.get_content() for n in nodes)
-        text = self.llm.complete(
-            [{"role": "user", "content": render("naive_user", context=context, question=question)}]
-        )
+        out = self.llm.chat([{"role": "user", "content": render("naive_user", context=context, question=question)}])
         files = [str(n.node.metadata.get("file_name", "")) for n in nodes]
         return BaselineAnswer(
-            text=text,
+            text=out.text,
             files=files,
-            abstained=looks_like_abstention(text) or not text.strip(),
+            abstained=looks_like_abstention(out.text),
             retrieve_s=retrieved - started,
             generate_s=time.perf_counter() - retrieved,
+            prompt_tokens=out.prompt_tokens,
         )

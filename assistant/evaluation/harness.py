@@ -20,7 +20,7 @@ from typing import Any
 
 from tqdm import tqdm
 
-from assistant.answer.llm import looks_like_abstention
+from assistant.answer.abstention import looks_like_abstention
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError
 from assistant.evaluation.gold import GoldQuestion, in_split, load_gold
@@ -70,6 +70,7 @@ class Prediction:
     outcome: str = ""  # "correct", "wrong" or "abstained" (see metrics.score_answer)
     draft: str | None = None  # an LLM generator's answer before grounding
     draft_correct: bool | None = None  # that draft, scored as if it had been shown
+    prompt_tokens: int | None = 0  # sent to an LLM for this answer: 0 when none was asked, None when unreported
 
     def __post_init__(self) -> None:
         if not self.outcome:  # a row built without one (an older caller): the same rule as score_answer
@@ -184,6 +185,7 @@ def predict(bot: Assistant, q: GoldQuestion, generator: str) -> Prediction:
         draft_correct=(
             score_answer(q, answer.draft, looks_like_abstention(answer.draft), 1).correct if answer.draft else None
         ),
+        prompt_tokens=answer.prompt_tokens,
     )
 
 
@@ -255,15 +257,59 @@ def summarise(predictions: list[Prediction]) -> dict[str, Any]:
         "errors": sum(p.error is not None for p in predictions),
         "fallbacks": sum("->" in p.generator for p in predictions),
         "latency_ms": latency,
+        "prompt_tokens": prompt_token_summary(predictions),
     }
 
 
-def run_baseline(bot: Assistant, corpus: Path, workdir: Path, questions: list[GoldQuestion]) -> list[Prediction]:
-    from assistant.answer.llm import LocalGenerator
+def prompt_token_summary(predictions: list[Prediction]) -> dict[str, Any]:
+    """Prompt tokens sent to a model: the mean per question (0 for an answer no model wrote), the p50
+    per model call, and how many calls the server gave no count for (left out of both)."""
+    counted = [p.prompt_tokens for p in predictions if p.prompt_tokens is not None]
+    calls = [float(t) for t in counted if t > 0]
+    return {
+        "mean_per_question": statistics.fmean(counted) if counted else None,
+        "p50_per_call": _percentile(calls, 50) if calls else None,
+        "calls": len(calls),
+        "unreported": sum(p.prompt_tokens is None for p in predictions),
+    }
+
+
+def on_questions(rows: list[Prediction]) -> dict[str, Any]:
+    """The side-by-side figures of some predictions: outcomes, score, p50 latency, prompt tokens."""
+    summary = summarise(rows)
+    return {
+        "n": summary["n"],
+        "outcomes": summary["outcomes"],
+        "score": summary["score"],
+        "p50_total_ms": summary["latency_ms"]["total"]["p50"],
+        "prompt_tokens": summary["prompt_tokens"],
+    }
+
+
+def baseline_llm(generators: list[str]) -> str:
+    """The generator whose model the naive baseline runs on: the endpoint under test when ``openai`` is
+    scored (same URL, model and chat template: the comparison a user would make), else the local model."""
+    return "openai" if "openai" in generators else "local"
+
+
+def describe_llm(bot: Assistant, name: str) -> str:
+    from assistant.answer.llm import OpenAIGenerator
+
+    llm = bot.generator(name)
+    if isinstance(llm, OpenAIGenerator):
+        return f"openai: {llm.model} at {llm.base_url or 'the OpenAI API'}"
+    return f"{name}: {getattr(llm, 'model_path', '')}".rstrip(": ")
+
+
+def run_baseline(
+    bot: Assistant, corpus: Path, workdir: Path, questions: list[GoldQuestion], llm_name: str = "local"
+) -> list[Prediction]:
+    from assistant.answer.base import ChatModel
     from assistant.evaluation.baseline import NaiveBaseline
 
-    llm = bot.generator("local")
-    assert isinstance(llm, LocalGenerator)
+    llm = bot.generator(llm_name)
+    if not isinstance(llm, ChatModel):
+        raise ConfigError(f"The {llm_name} generator cannot run the naive baseline: it has no plain chat.")
     baseline = NaiveBaseline(corpus, workdir / "naive-chroma", bot.embedder, llm)
     out = []
     for q in tqdm(questions, desc="naive baseline", unit="q"):
@@ -291,6 +337,7 @@ def run_baseline(bot: Assistant, corpus: Path, workdir: Path, questions: list[Go
                 total_ms=(time.perf_counter() - started) * 1000,
                 category=q.category,
                 outcome=score.outcome,
+                prompt_tokens=result.prompt_tokens,
             )
         )
     return out
@@ -356,24 +403,36 @@ def run_eval(
         summaries[name] = summarise(rows)
         if judging is not None:
             summaries[name]["judge"] = judge_predictions(judging, rows, name)
+    llms: dict[str, str] = {}
+    for name in generators:
+        if name != "extractive":
+            llms[name] = describe_llm(bot, name)
+            summaries[name]["model"] = llms[name]
+            output = getattr(bot.generator(name), "output_format", None)
+            if output is not None:
+                summaries[name]["output_format"] = output  # what the server accepted (structured.py)
     if baseline:
         sample = stratified_sample(questions, baseline_questions)
-        rows = run_baseline(bot, corpus, workdir, sample)
+        llm_name = baseline_llm(generators)
+        rows = run_baseline(bot, corpus, workdir, sample, llm_name)
         predictions.extend(rows)
         summaries["naive-llamaindex"] = summarise(rows)
+        summaries["naive-llamaindex"]["model"] = llms.get(llm_name) or describe_llm(bot, llm_name)
         # The baseline may see a subset (it is slow: two 1024-token chunks per prompt); each
-        # generator's accuracy on that same subset stands beside it, so the comparison is fair.
+        # generator's figures on that same subset stand beside it, so the comparison is fair.
         ids = {q.id for q in sample}
         for name in generators:
             same = [p for p in predictions if p.generator.split("->")[0] == name and p.id in ids]
             summaries[name]["accuracy_on_baseline_questions"] = statistics.fmean(p.correct for p in same)
             summaries[name]["score_on_baseline_questions"] = summarise(same)["score"]
+            summaries[name]["on_baseline_questions"] = on_questions(same)
     report = {
         "gold": str(gold_path),
         "split": split,
         "corpus": str(corpus),
         "questions": len(questions),
         "baseline_questions": len(stratified_sample(questions, baseline_questions)) if baseline else 0,
+        "baseline_model": summaries["naive-llamaindex"]["model"] if baseline else None,
         "ingest": {"chunks": ingest_report.chunks_written, "seconds": ingest_report.seconds},
         "settings": {
             "top_k": eval_settings.top_k,
@@ -475,6 +534,12 @@ def run_eval_cli(args: argparse.Namespace, settings: Settings) -> int:
             f"abstained {counts['abstained']}  score {summary['score']:+.1%}  abstention (unans.) {abstention:.0%}  "
             f"p50 {p50:.0f} ms"
         )
+        tokens = summary.get("prompt_tokens", {})
+        if tokens.get("calls"):
+            per_call, per_question = tokens["p50_per_call"], tokens["mean_per_question"]
+            line += f"  prompt tokens p50 {per_call:.0f} a call, {per_question:.0f} a question"
+        elif tokens.get("unreported"):
+            line += f"  prompt tokens not reported ({tokens['unreported']} calls)"
         if summary.get("drafts_right"):
             line += f"  right drafts rejected by grounding {summary['right_drafts_rejected']}/{summary['drafts_right']}"
         if summary.get("judge", {}).get("judged"):

@@ -17,6 +17,63 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
+def tokens_cell(tokens: dict[str, Any] | None) -> str:
+    """Prompt tokens as "mean a question / p50 a call"; says so when no model was asked or none reported."""
+    if not tokens:
+        return "n/a"
+    unreported = tokens.get("unreported", 0)
+    if not tokens.get("calls"):
+        return "not reported by the server" if unreported else "0 (no model asked)"
+    cell = f"{tokens['mean_per_question']:.0f} / {tokens['p50_per_call']:.0f}"
+    return cell + (f" ({unreported} unreported)" if unreported else "")
+
+
+def side_by_side(report: dict[str, Any]) -> list[str]:
+    """Each generator beside the naive pipeline, on the questions the naive pipeline answered."""
+    gens = report["generators"]
+    naive = gens.get("naive-llamaindex")
+    if naive is None:
+        return []
+    lines = [
+        "",
+        "## Beside the naive pipeline, same model",
+        "",
+        f"The naive LlamaIndex pipeline (1024/200 chunks, top-k 2, a plain prompt) ran on "
+        f"{report.get('baseline_model') or naive.get('model') or 'the local model'}, over "
+        f"{naive['n']} questions (every type in proportion); each generator on the same questions. Prompt "
+        "tokens as the model's server counted them: mean a question (0 where no model was asked) / p50 a call.",
+        "",
+        "| pipeline | model | questions | correct | wrong | abstained | score | p50 per answer | prompt tokens |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    rows = [
+        (name, s.get("model", "–"), s["on_baseline_questions"])
+        for name, s in gens.items()
+        if "on_baseline_questions" in s
+    ]
+    rows.append(
+        (
+            "naive-llamaindex",
+            naive.get("model", "–"),
+            {
+                "n": naive["n"],
+                "outcomes": naive["outcomes"],
+                "score": naive["score"],
+                "p50_total_ms": naive["latency_ms"]["total"]["p50"],
+                "prompt_tokens": naive.get("prompt_tokens"),
+            },
+        )
+    )
+    for name, model, row in rows:
+        o, n = row["outcomes"], row["n"] or 1
+        lines.append(
+            f"| {name} | {model} | {row['n']} | {o['correct']} ({o['correct'] / n:.1%}) | "
+            f"{o['wrong']} ({o['wrong'] / n:.1%}) | {o['abstained']} ({o['abstained'] / n:.1%}) | "
+            f"**{row['score']:+.1%}** | {row['p50_total_ms']:.0f} ms | {tokens_cell(row.get('prompt_tokens'))} |"
+        )
+    return lines
+
+
 def targets(summary: dict[str, Any], retrieval: dict[str, Any]) -> list[tuple[str, str, bool]]:
     """The issue's targets for the default generator: (what, measured, met)."""
     rows = [
@@ -68,6 +125,7 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
             f"| {name} | {s['n']} | {o['correct']} ({_pct(s['accuracy'])}) | {o['wrong']} ({_pct(s['wrong_rate'])}) | "
             f"{o['abstained']} ({_pct(s['abstain_rate'])}) | **{s['score']:+.1%}** |"
         )
+    lines += side_by_side(report)
     drafted = {name: s for name, s in gens.items() if s.get("drafts_right")}
     if drafted:
         lines += ["", "LLM drafts that were right before grounding, and how many of those grounding rejected:", ""]
@@ -116,17 +174,17 @@ def write_markdown(report: dict[str, Any], predictions: list[Any], out: Path, de
             lines.append(f"| {name} | " + " | ".join(cells) + f" | {s.get('answered_from_table', 0)} |")
     lines += [
         "",
-        "Latency per stage (ms, p50 / p95):",
+        "Latency per stage (ms, p50 / p95), and the prompt tokens sent to a model (mean a question / p50 a call):",
         "",
-        "| generator | retrieve | generate | total |",
-        "|---|---|---|---|",
+        "| generator | retrieve | generate | total | prompt tokens |",
+        "|---|---|---|---|---|",
     ]
     for name, s in gens.items():
         lat = s["latency_ms"]
         lines.append(
             f"| {name} | {lat['retrieve']['p50']:.0f} / {lat['retrieve']['p95']:.0f} | "
             f"{lat['generate']['p50']:.0f} / {lat['generate']['p95']:.0f} | "
-            f"{lat['total']['p50']:.0f} / {lat['total']['p95']:.0f} |"
+            f"{lat['total']['p50']:.0f} / {lat['total']['p95']:.0f} | {tokens_cell(s.get('prompt_tokens'))} |"
         )
     retrieval = report["retrieval"]
     lines += [

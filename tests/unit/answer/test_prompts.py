@@ -8,7 +8,9 @@ from assistant.answer.prompts import load_prompt, render
 from assistant.errors import ConfigError
 
 
-@pytest.mark.parametrize("name", ["answer_system", "answer_user", "naive_user"])
+@pytest.mark.parametrize(
+    "name", ["answer_system", "answer_user", "naive_user", "cite_json_system", "cite_markers_system", "cite_user"]
+)
 def test_every_shipped_prompt_loads(name: str) -> None:
     assert load_prompt(name).template.strip()
 
