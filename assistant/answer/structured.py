@@ -23,6 +23,8 @@ from assistant.config import OutputSetting
 OutputFormat = Literal["json_schema", "json_object", "none"]
 AUTO_ORDER: tuple[OutputFormat, ...] = ("json_schema", "json_object", "none")
 JSON_TOKENS = 32  # what the keys and brackets of the object cost beyond the answer itself
+MAX_ANSWER_CHARS = 160  # a name, a date, a number, a roster or a few words
+MAX_CITED = 4
 
 
 class CitedAnswer(BaseModel):
@@ -46,6 +48,10 @@ def response_format(kind: OutputFormat) -> dict[str, Any] | None:
     if kind == "json_schema":
         return {"type": "json_schema", "json_schema": {"name": "cited_answer", "schema": schema, "strict": True}}
     if kind == "json_object":
+        # llama.cpp turns the schema into a grammar: bounds keep a small model from writing until the
+        # token limit cuts the object off. (OpenAI's strict mode has refused such keywords, so only here.)
+        schema["properties"]["answer"]["maxLength"] = MAX_ANSWER_CHARS
+        schema["properties"]["sentences"]["maxItems"] = MAX_CITED
         return {"type": "json_object", "schema": schema}
     return None
 
@@ -64,7 +70,8 @@ def parse_reply(text: str) -> CitedAnswer | None:
     body = _FENCE.sub("", text.strip())
     found = re.search(r"\{.*\}", body, re.S)
     try:
-        data = json.loads(found.group(0) if found else body)
+        # strict=False: a grammar may let a raw newline into a string, which the JSON standard forbids.
+        data = json.loads(found.group(0) if found else body, strict=False)
     except ValueError:
         data = _salvaged(body)
         if data is None:
@@ -91,7 +98,7 @@ def _salvaged(body: str) -> dict[str, Any] | None:
         return None
     numbers = _SENTENCES_FIELD.search(body)
     return {
-        "answer": json.loads(f'"{answer.group(1)}"') if answer else "",
+        "answer": json.loads(f'"{answer.group(1)}"', strict=False) if answer else "",
         "answerable": not refused,
         "sentences": [int(n) for n in re.findall(r"\d+", numbers.group(1))] if numbers else [],
     }

@@ -25,6 +25,11 @@ def test_a_json_reply_is_read() -> None:
     assert reply == CitedAnswer(sentences=[2, 3], answerable=True, answer="Ana Lucia Ortiz")
 
 
+def test_a_raw_newline_inside_a_string_is_read() -> None:
+    reply = parse_reply('{"sentences": [1], "answerable": true, "answer": "Thursday,\nafter two years"}')
+    assert reply is not None and reply.answer == "Thursday,\nafter two years"
+
+
 def test_a_fenced_reply_with_missing_fields_is_read() -> None:
     reply = parse_reply('```json\n{"answer": "Thursday"}\n```')
     assert reply == CitedAnswer(sentences=[], answerable=True, answer="Thursday")
