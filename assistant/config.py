@@ -60,6 +60,12 @@ class Settings(BaseSettings):
         "confident different name there makes the answer an abstention (openai) or the extractive one (local).",
     )
 
+    llm_abstention_fallback: bool = Field(
+        False,
+        description="When an LLM says the articles do not answer, show the extractive answer instead (off: the "
+        "model's abstention is the answer).",
+    )
+
     openai_base_url: str | None = Field(
         None, validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL")
     )

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant.answer.base import Generator
-from assistant.answer.compose import Clock, compose, not_covered
-from assistant.answer.reader import SpanReader, bundled_reader
+from assistant.answer.compose import Clock, LlmChecks, compose, not_covered
+from assistant.answer.reader import bundled_reader
 from assistant.answer.registry import make_generator
 from assistant.config import Settings
 from assistant.errors import IndexMissingError, InvalidQuestionError
@@ -332,14 +332,20 @@ class Assistant:
             incremental=incremental,
             notes=notes,
             clock=clock,
-            reader=self._checking_reader(chosen),
+            checks=self._llm_checks(chosen),
         )
 
-    def _checking_reader(self, generator: Generator) -> SpanReader | None:
-        """The span reader that checks an LLM's answer against its sentences (None: no check)."""
-        if generator.name == "extractive" or not (self.settings.reader and self.settings.llm_reader_check):
+    def _llm_checks(self, generator: Generator) -> LlmChecks | None:
+        """How an LLM's draft is checked: the span reader on its cited sentences, and the configured
+        extractive answer (with the reader, unless turned off) to stand in for it."""
+        if generator.name == "extractive":
             return None
-        return bundled_reader()
+        check = self.settings.reader and self.settings.llm_reader_check
+        return LlmChecks(
+            reader=bundled_reader() if check else None,
+            fallback=self.generator("extractive"),
+            abstention_falls_back=self.settings.llm_abstention_fallback,
+        )
 
     def _table_reply(self, query: Query, found: TableAnswer | None, notes: list[str], started: float) -> Answer | None:
         if found is None:

@@ -58,6 +58,15 @@ class Clock:
         return Timings(self.retrieved - self.started, generated - self.retrieved, now - self.started)
 
 
+@dataclass(frozen=True)
+class LlmChecks:
+    """How an LLM's draft is checked, and what stands in for it."""
+
+    reader: SpanReader | None = None  # reads a person answer's cited sentences (verify.py); None: no such check
+    fallback: Generator | None = None  # the extractive answer that stands in; None: the rules alone
+    abstention_falls_back: bool = False  # the model's "the articles do not say" gives way to the extractive answer
+
+
 def not_covered(query: Query, reason: str, generator: str, notes: list[str], clock: Clock) -> Answer:
     """The abstention when retrieval found nothing relevant: no invented text, no citation."""
     text = f"The articles do not cover this ({reason})."
@@ -74,12 +83,10 @@ def compose(
     incremental: bool,
     notes: list[str],
     clock: Clock,
-    reader: SpanReader | None = None,
+    checks: LlmChecks | None = None,
 ) -> Iterator[str | Answer]:
-    """Yield the grounded text pieces of the answer, then the ``Answer`` itself.
-
-    ``reader``: the span reader that checks an LLM's person answer against the sentences it cites.
-    """
+    """Yield the grounded text pieces of the answer, then the ``Answer`` itself."""
+    checks = checks or LlmChecks()
     passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
     extractive = isinstance(generator, ExtractiveGenerator)
     if not extractive:
@@ -109,12 +116,12 @@ def compose(
     short = draft.short_answer if draft else None
     abstained = bool(draft and (draft.abstained or looks_like_abstention(draft.text)) and not grounder.kept)
     if not extractive:
-        verdict = _settle_llm(query, generator.name, draft, grounder, reader, notes)
+        verdict = _settle_llm(query, generator.name, draft, grounder, checks, notes)
         if verdict == "abstain":
             grounder, abstained = Grounder(passages), True
         elif verdict == "fallback":
             chunk_passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
-            fallback = ExtractiveGenerator().generate(query, chunk_passages)
+            fallback = (checks.fallback or ExtractiveGenerator()).generate(query, chunk_passages)
             grounder = Grounder(chunk_passages, question_missions=set(query.missions))
             if not fallback.abstained:
                 grounder.add_text(fallback.text)
@@ -159,7 +166,7 @@ Verdict = Literal["keep", "abstain", "fallback"]
 
 
 def _settle_llm(
-    query: Query, model: str, draft: Draft | None, grounder: Grounder, reader: SpanReader | None, notes: list[str]
+    query: Query, model: str, draft: Draft | None, grounder: Grounder, checks: LlmChecks, notes: list[str]
 ) -> Verdict:
     """What becomes of an LLM's grounded draft: kept (with notes on what was cut), an abstention (the
     model said the articles do not answer, or named what its sentences contradict), or replaced by the
@@ -167,10 +174,13 @@ def _settle_llm(
     if draft is None:
         return "fallback"  # the generator failed; the note is already there
     if draft.abstained:
+        if checks.abstention_falls_back:
+            notes.append(f"The {model} model found no answer in the retrieved sentences; showing the extractive one.")
+            return "fallback"
         notes.append(f"The {model} model found no answer in the retrieved sentences.")
         return "abstain"
     cited = _cited_passages(draft.text, grounder)
-    conflict = find_conflict(query, draft.text, cited, grounder, reader)
+    conflict = find_conflict(query, draft.text, cited, grounder, checks.reader)
     if conflict is not None:
         if draft.conflict_abstains:
             notes.append(conflict.note(model))

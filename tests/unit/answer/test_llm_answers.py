@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from assistant.answer.base import Draft
-from assistant.answer.compose import Clock, compose
+from assistant.answer.compose import Clock, LlmChecks, compose
 from assistant.answer.reader import ReadSpan
 from assistant.query.query import parse_query
 from assistant.retrieval.hybrid import RetrievalResult
@@ -55,7 +55,9 @@ class NameReader:
         return spans
 
 
-def _answer(question: str, draft: Draft, reader: NameReader | None = None) -> tuple[Answer, FixedDraft]:
+def _answer(
+    question: str, draft: Draft, reader: NameReader | None = None, falls_back: bool = False
+) -> tuple[Answer, FixedDraft]:
     chunk = Chunk(
         id="c1",
         file="bridge.txt",
@@ -76,7 +78,7 @@ def _answer(question: str, draft: Draft, reader: NameReader | None = None) -> tu
             incremental=False,
             notes=[],
             clock=Clock(0.0, 0.0),
-            reader=reader,  # type: ignore[arg-type]
+            checks=LlmChecks(reader=reader, abstention_falls_back=falls_back),
         )
     )
     answer = items[-1]
@@ -104,6 +106,13 @@ def test_the_models_abstention_is_taken_with_a_note() -> None:
     )
     assert answer.abstained and answer.citations == () and answer.generator == "fixed"
     assert answer.notes == ("The fixed model found no answer in the retrieved sentences.",)
+
+
+def test_the_models_abstention_may_give_way_to_the_extractive_answer() -> None:
+    answer, _ = _answer(
+        "How much did the repairs cost?", Draft("The articles do not say.", abstained=True), falls_back=True
+    )
+    assert answer.generator == "fixed->extractive" and "48 million" in answer.text and not answer.abstained
 
 
 def test_an_unsupported_part_is_cut_out_and_named() -> None:
