@@ -301,8 +301,11 @@ class ExtractiveGenerator:
         if not ranking.sentences:
             return Draft(NOT_COVERED, abstained=True)
         rules, cited = self.rules_answer(query, ranking)
-        if self.reader is None or (query.qtype == "people" and not rules.abstained):
-            # The reader points at one span: it can neither confirm nor replace a roster.
+        if self.reader is None:
+            return rules
+        if not rules.abstained and (query.qtype == "people" or not self.policy.judges_rules_answers):
+            # The reader points at one span: it can neither confirm nor replace a roster. And under a policy
+            # that only fills abstentions, reading when the rules answered would cost time and change nothing.
             return rules
         reading = read_ranking(self.reader, query.text, ranking)
         choice = decide(rules.short_answer, cited.text if cited else None, reading, self.policy)

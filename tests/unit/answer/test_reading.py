@@ -124,3 +124,20 @@ def test_a_roster_of_the_rules_stands_whatever_the_reader_reads() -> None:
     assert not rules_only.abstained, rules_only.text
     generator = ExtractiveGenerator(reader=FakeReader({}), policy=ReaderPolicy(2.0, 1.0, 2.0, False))
     assert generator.generate(query, _passages(roster)) == rules_only
+
+
+def test_a_policy_that_only_fills_abstentions_reads_only_when_the_rules_abstain() -> None:
+    fill_only = ReaderPolicy(answer_at=2.0, margin=1.0, confirm_at=float("inf"), keep_unconfirmed=True, overrule=False)
+    assert not fill_only.judges_rules_answers
+    assert ReaderPolicy(2.0, 1.0, 2.0, False).judges_rules_answers
+    roster = "Astronauts Priya Raman, Tomas Lind, Lena Ortiz and Kenji Sato launched on the Ax-9 mission on Tuesday."
+    answered = parse_query("When did the Ax-9 mission launch?")
+    reader = FakeReader({"Tomas Lind": 9.0})
+    generator = ExtractiveGenerator(reader=reader, policy=fill_only)
+    draft = generator.generate(answered, _passages(roster))
+    assert draft == ExtractiveGenerator().generate(answered, _passages(roster))
+    assert not draft.abstained and reader.windows == []  # the rules answered: nothing was read
+    abstained = parse_query("Which storm hit the coast?")
+    assert ExtractiveGenerator().generate(abstained, _passages(TEXT)).abstained  # the rules alone cannot say
+    generator = ExtractiveGenerator(reader=FakeReader({"Storm Ciarán": 5.0}), policy=fill_only)
+    assert generator.generate(abstained, _passages(TEXT)).short_answer == "Storm Ciarán"
