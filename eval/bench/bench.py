@@ -384,6 +384,8 @@ def serve_phase(config: BenchConfig) -> dict[str, Any]:
     out["answer_p50_ms"] = {name: v["p50"] for name, v in answers.items()}
     out["answer_by_generator_ms"] = written
     out["answered_from_table"] = from_table
+    if "extractive" in config.generators and settings.reader:
+        out["reader_side_by_side_ms"] = reader_side_by_side(bot, texts)
     out["serve_rss_mb"] = peak_rss_mb()  # before the naive pipeline is loaded beside it
     out["served_chunks"] = bot.store.count()  # after the timings: counting rows is not free
     out["serve_rss_after_warmup_mb"] = current_rss_mb()
@@ -401,6 +403,29 @@ def serve_phase(config: BenchConfig) -> dict[str, Any]:
         out["naive_answer_ms"] = percentiles(naive_ms)
         out["naive_answer_p50_ms"] = out["naive_answer_ms"]["p50"]
         out["local_beside_naive_ms"] = percentiles(ours_ms)
+    return out
+
+
+def reader_side_by_side(bot: Any, texts: list[str]) -> dict[str, Any]:
+    """The extractive answer with the trained reader and with the rules alone, question by question in
+    alternating order so both see the same load; only questions the generator answers (not the table)."""
+    from assistant.answer.extractive import ExtractiveGenerator
+    from assistant.answer.registry import register_generator, unregister_generator
+
+    register_generator("extractive-rules", lambda _settings: ExtractiveGenerator(reader=None))
+    try:
+        bot.ask(texts[0], generator="extractive-rules")
+        times: dict[str, list[float]] = {"rules": [], "reader": []}
+        for n, text in enumerate(texts):
+            pair = [("reader", "extractive"), ("rules", "extractive-rules")]
+            for label, name in pair if n % 2 else pair[::-1]:
+                seconds, answer = timed(partial(bot.ask, text, generator=name))
+                if answer.generator != "facts-table":
+                    times[label].append(seconds * 1000)
+    finally:
+        unregister_generator("extractive-rules")
+    out: dict[str, Any] = {label: percentiles(values) for label, values in times.items()}
+    out["p50_ratio"] = out["reader"]["p50"] / out["rules"]["p50"] if times["rules"] else None
     return out
 
 
@@ -489,6 +514,15 @@ def print_summary(result: dict[str, Any]) -> None:
         if own and own["n"] and own["n"] < values["n"]:
             label = f"  of which {name} wrote ({own['n']} of {values['n']}) p50 / p95 ms"
             rows.append((label, f"{own['p50']:.0f} / {own['p95']:.0f}"))
+    side = result.get("reader_side_by_side_ms")
+    if side and side["rules"]["n"]:
+        rows.append(
+            (
+                f"extractive, reader vs rules only, interleaved ({side['reader']['n']} answers) p50 / p95 ms",
+                f"{side['reader']['p50']:.0f} / {side['reader']['p95']:.0f} vs "
+                f"{side['rules']['p50']:.0f} / {side['rules']['p95']:.0f} ({side['p50_ratio']:.2f}x)",
+            )
+        )
     if result.get("naive_answer_ms"):
         naive, ours = result["naive_answer_ms"], result["local_beside_naive_ms"]
         rows.append(("naive vs local, interleaved, p50 ms", f"{naive['p50']:.0f} vs {ours['p50']:.0f}"))
