@@ -94,20 +94,50 @@ class GroupSampler:
 def group_loss(
     start: torch.Tensor, end: torch.Tensor, batch: dict[str, torch.Tensor], sizes: list[int]
 ) -> torch.Tensor:
-    """Cross-entropy over each group's tokens, scored as logit minus own [CLS] logit, with a shared 0 for none."""
+    """Cross-entropy over each group's tokens, scored as logit minus own [CLS] logit, with a shared 0 for none.
+    Where several windows hold the answer, any of them counts (the log of their summed probability)."""
     losses = []
     row = 0
     for size in sizes:
         for logits, gold in ((start, batch["start_positions"]), (end, batch["end_positions"])):
             parts = [logits.new_zeros(1)]
-            target = 0
+            targets: list[int] = []
             offset = 1
             for w in range(row, row + size):
                 tokens = batch["context_mask"][w].nonzero().squeeze(1)[1:]  # context tokens, [CLS] left out
                 parts.append(logits[w, tokens] - logits[w, 0])
                 if int(gold[w]) > 0:
-                    target = offset + int((tokens < gold[w]).sum())
+                    targets.append(offset + int((tokens < gold[w]).sum()))
                 offset += len(tokens)
-            losses.append(torch.nn.functional.cross_entropy(torch.cat(parts)[None], torch.tensor([target])))
+            log_probs = torch.log_softmax(torch.cat(parts), dim=0)
+            losses.append(-torch.logsumexp(log_probs[torch.tensor(targets or [0])], dim=0))
         row += size
     return torch.stack(losses).mean()
+
+
+class HaystackSampler:
+    """Groups from ``haystack.py``: the best-ranked windows of a question's articles and of strangers."""
+
+    def __init__(self, groups: list[dict], size: int, seed: int) -> None:
+        self.groups = groups
+        self.size = size
+        self.seed = seed
+
+    def batch(self, step: int, groups_per_batch: int) -> tuple[list[dict], list[int]]:
+        per_epoch = len(self.groups) // groups_per_batch
+        epoch, k = divmod(step, per_epoch)
+        order = list(range(len(self.groups)))
+        random.Random(self.seed + 7919 * (epoch + 1)).shuffle(order)
+        rng = random.Random(self.seed * 1_000_033 + step)
+        windows: list[dict] = []
+        sizes: list[int] = []
+        for i in order[k * groups_per_batch : (k + 1) * groups_per_batch]:
+            group = self.groups[i]
+            answers = [w for w in group["windows"] if w["answer_start"] >= 0]
+            others = [w for w in group["windows"] if w["answer_start"] < 0]
+            chosen = answers[:2] if answers and rng.random() >= NO_ANSWER_GROUPS else []
+            chosen += others[: self.size - len(chosen)]  # the best-ranked, hardest, first
+            rng.shuffle(chosen)
+            windows += [{"qid": group["qid"], "question": group["question"], **w} for w in chosen]
+            sizes.append(len(chosen))
+        return windows, sizes

