@@ -137,6 +137,8 @@ class HaystackSampler:
             others = [w for w in group["windows"] if w["answer_start"] < 0]
             chosen = answers[:2] if answers and rng.random() >= NO_ANSWER_GROUPS else []
             chosen += others[: self.size - len(chosen)]  # the best-ranked, hardest, first
+            if not chosen:  # every window of this haystack holds the answer: nothing to leave it out of
+                chosen = answers[: self.size]
             rng.shuffle(chosen)
             windows += [{"qid": group["qid"], "question": group["question"], **w} for w in chosen]
             sizes.append(len(chosen))
