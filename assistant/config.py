@@ -60,6 +60,11 @@ class Settings(BaseSettings):
         "confident different name there makes the answer an abstention (openai) or the extractive one (local).",
     )
 
+    llm_vouch_check: bool = Field(
+        True,
+        description="openai: the model's short answer stands only where the extractive stage reaches it over the "
+        "same retrieved passages (the rules give it or quote it, or the span reader reads it at 2+); else abstain.",
+    )
     llm_abstention_fallback: bool = Field(
         False,
         description="When an LLM says the articles do not answer, show the extractive answer instead (off: the "

@@ -345,6 +345,8 @@ class Assistant:
             reader=bundled_reader() if check else None,
             fallback=self.generator("extractive"),
             abstention_falls_back=self.settings.llm_abstention_fallback,
+            # Tuned with Qwen behind openai only; the local 135M model's drafts are rarely kept anyway.
+            vouch=self.settings.llm_vouch_check and generator.name == "openai",
         )
 
     def _table_reply(self, query: Query, found: TableAnswer | None, notes: list[str], started: float) -> Answer | None:

@@ -33,7 +33,7 @@ from assistant.answer.extractive import NOT_COVERED, ExtractiveGenerator
 from assistant.answer.grounding import Grounder, normalise_markers
 from assistant.answer.reader import SpanReader
 from assistant.answer.streaming import sentence_break
-from assistant.answer.verify import find_conflict
+from assistant.answer.verify import VOUCHED_TYPES, find_conflict, vouched
 from assistant.errors import GeneratorUnavailableError
 from assistant.query.answer_types import typed_candidates
 from assistant.query.query import Query
@@ -65,6 +65,7 @@ class LlmChecks:
     reader: SpanReader | None = None  # reads a person answer's cited sentences (verify.py); None: no such check
     fallback: Generator | None = None  # the extractive answer that stands in; None: the rules alone
     abstention_falls_back: bool = False  # the model's "the articles do not say" gives way to the extractive answer
+    vouch: bool = False  # the model's short answer stands only where the extractive stage reaches it (verify.py)
 
 
 def not_covered(query: Query, reason: str, generator: str, notes: list[str], clock: Clock) -> Answer:
@@ -87,7 +88,7 @@ def compose(
 ) -> Iterator[str | Answer]:
     """Yield the grounded text pieces of the answer, then the ``Answer`` itself."""
     checks = checks or LlmChecks()
-    passages = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
+    passages = retrieved = [Passage(i + 1, hit.chunk) for i, hit in enumerate(retrieval.chunks)]
     extractive = isinstance(generator, ExtractiveGenerator)
     if not extractive:
         passages = evidence_passages(query, passages, evidence_sentences)
@@ -116,7 +117,7 @@ def compose(
     short = draft.short_answer if draft else None
     abstained = bool(draft and (draft.abstained or looks_like_abstention(draft.text)) and not grounder.kept)
     if not extractive:
-        verdict = _settle_llm(query, generator.name, draft, grounder, checks, notes)
+        verdict = _settle_llm(query, generator.name, draft, grounder, checks, notes, retrieved)
         if verdict == "abstain":
             grounder, abstained = Grounder(passages), True
         elif verdict == "fallback":
@@ -166,11 +167,18 @@ Verdict = Literal["keep", "abstain", "fallback"]
 
 
 def _settle_llm(
-    query: Query, model: str, draft: Draft | None, grounder: Grounder, checks: LlmChecks, notes: list[str]
+    query: Query,
+    model: str,
+    draft: Draft | None,
+    grounder: Grounder,
+    checks: LlmChecks,
+    notes: list[str],
+    retrieved: list[Passage],
 ) -> Verdict:
     """What becomes of an LLM's grounded draft: kept (with notes on what was cut), an abstention (the
-    model said the articles do not answer, or named what its sentences contradict), or replaced by the
-    extractive answer (the model was down, or nothing of the asked-for kind survived grounding)."""
+    model said the articles do not answer, named what its sentences contradict, or gave an answer the
+    extractive stage does not reach in ``retrieved``), or replaced by the extractive answer (the model
+    was down, or nothing of the asked-for kind survived grounding)."""
     if draft is None:
         return "fallback"  # the generator failed; the note is already there
     if draft.abstained:
@@ -191,6 +199,24 @@ def _settle_llm(
         reason = "named nothing it could back with the articles" if grounder.kept else "was not supported"
         notes.append(f"The {model} model's answer {reason}; showing the extractive answer instead.")
         return "fallback"
+    if checks.vouch and draft.short_answer and query.qtype in VOUCHED_TYPES:
+        extractive = checks.fallback if isinstance(checks.fallback, ExtractiveGenerator) else ExtractiveGenerator()
+        # What is shown: the short answer, or what grounding kept of it when a part was cut out.
+        shown = grounder.claims_text.strip(" .") if grounder.left_out else draft.short_answer
+        vouching = vouched(query, shown, retrieved, extractive, checks.reader)
+        if not vouching.vouched:
+            log.info(
+                "unvouched %s answer %r: reader %.1f, rules %r",
+                model,
+                shown,
+                vouching.reader_score,
+                vouching.rules_answer,
+            )
+            notes.append(
+                f'Neither the rules nor the span reader find the {model} model\'s answer "{shown}" '
+                "in the retrieved sentences; not answering."
+            )
+            return "abstain" if draft.conflict_abstains else "fallback"
     notes.extend(f'Left out of the {model} model\'s answer: "{cut.text}" ({cut.reason}).' for cut in grounder.left_out)
     if grounder.recited:
         notes.append(f"The {model} model cited a sentence that does not hold its answer; the one that does is cited.")

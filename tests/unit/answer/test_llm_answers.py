@@ -56,14 +56,19 @@ class NameReader:
 
 
 def _answer(
-    question: str, draft: Draft, reader: NameReader | None = None, falls_back: bool = False
+    question: str,
+    draft: Draft,
+    reader: NameReader | None = None,
+    falls_back: bool = False,
+    vouch: bool = False,
+    text: str = TEXT,
 ) -> tuple[Answer, FixedDraft]:
     chunk = Chunk(
         id="c1",
         file="bridge.txt",
-        text=TEXT,
+        text=text,
         start=0,
-        end=len(TEXT),
+        end=len(text),
         title="Harbour bridge reopens",
         published=date(2026, 3, 5),
     )
@@ -78,7 +83,7 @@ def _answer(
             incremental=False,
             notes=[],
             clock=Clock(0.0, 0.0),
-            checks=LlmChecks(reader=reader, abstention_falls_back=falls_back),
+            checks=LlmChecks(reader=reader, abstention_falls_back=falls_back, vouch=vouch),
         )
     )
     answer = items[-1]
@@ -151,3 +156,37 @@ def test_sentences_are_shown_in_article_order() -> None:
     _, generator = _answer("How much did the repairs cost?", Draft("48 million dollars [3]."))
     assert [p.n for p in generator.shown] == [1, 2, 3]
     assert [p.chunk.start for p in generator.shown] == sorted(p.chunk.start for p in generator.shown)
+
+
+# The ribbon and the deputy are in different sentences, so the sentence the rules quote does not hold him.
+CEREMONY = (
+    "The Harbour Bridge reopened to traffic on Thursday. Mayor Ana Ortiz cut the ribbon at noon. "
+    "Her deputy Tom Becker later spoke about the budget."
+)
+
+
+def test_an_answer_nothing_vouches_for_is_an_abstention() -> None:
+    # Grounding keeps "Tom Becker" (his sentence holds him), but the rules answer with Ana Ortiz's sentence
+    # and the reader reads Ana Ortiz, below the conflict check's confidence: nothing vouches for him.
+    draft = Draft("Tom Becker [3].", "Tom Becker", conflict_abstains=True)
+    answer, _ = _answer("Who cut the ribbon?", draft, NameReader("Ana Ortiz", 1.0), vouch=True, text=CEREMONY)
+    assert answer.abstained and answer.short_answer is None
+    assert any("Neither the rules nor the span reader" in note and "Tom Becker" in note for note in answer.notes)
+
+
+def test_an_answer_the_reader_reads_is_vouched_for() -> None:
+    draft = Draft("Tom Becker [3].", "Tom Becker", conflict_abstains=True)
+    answer, _ = _answer("Who cut the ribbon?", draft, NameReader("Tom Becker", 3.0), vouch=True, text=CEREMONY)
+    assert not answer.abstained and answer.short_answer == "Tom Becker"
+
+
+def test_an_answer_the_rules_give_is_vouched_for_without_a_reader() -> None:
+    draft = Draft("Ana Ortiz [2].", "Ana Ortiz", conflict_abstains=True)
+    answer, _ = _answer("Who cut the ribbon?", draft, vouch=True, text=CEREMONY)
+    assert not answer.abstained and answer.short_answer == "Ana Ortiz"
+
+
+def test_without_the_check_the_same_answer_stands() -> None:
+    draft = Draft("Tom Becker [3].", "Tom Becker", conflict_abstains=True)
+    answer, _ = _answer("Who cut the ribbon?", draft, NameReader("Ana Ortiz", 1.0), text=CEREMONY)
+    assert not answer.abstained and answer.short_answer == "Tom Becker"
