@@ -5,7 +5,7 @@ first, so the model picks its evidence before it writes, then whether that evide
 the short answer. Servers ask for it differently:
 - ``json_schema``: OpenAI's ``{"type": "json_schema", "json_schema": {...}}`` (OpenAI, vLLM, Ollama, LM Studio);
 - ``json_object``: ``{"type": "json_object", "schema": {...}}`` (llama-cpp-python's server, which turns the
-  schema into a grammar; it refuses ``json_schema`` with HTTP 422);
+  schema into a grammar; it refuses ``json_schema``, with HTTP 500 in 0.3.36);
 - ``none``: no structured output; the model writes ``answer [n]`` and the markers are parsed.
 ``auto`` tries them in that order and keeps the first the server accepts.
 """
