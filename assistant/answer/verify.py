@@ -62,7 +62,7 @@ def vouched(
         return Vouching(False, float("-inf"), None)
     rules, cited = extractive.rules_answer(query, ranking)
     if not rules.abstained:
-        if rules.short_answer and _same(query, rules.short_answer, answer):
+        if rules.short_answer and same_for_query(query, rules.short_answer, answer):
             return Vouching(True, float("-inf"), rules.short_answer)
         if cited is not None and answer.casefold() in cited.text.casefold():
             return Vouching(True, float("-inf"), None)
@@ -94,7 +94,7 @@ def find_conflict(
     if not shown:
         named = typed_candidates(query, without_markers(draft_text), None)
         theirs = [m for p in cited for m in typed_candidates(query, p.chunk.text, p.chunk.published)]
-        if named and theirs and not any(_same(query, n[0], t[0]) for n in named for t in theirs):
+        if named and theirs and not any(same_for_query(query, n[0], t[0]) for n in named for t in theirs):
             return Conflict(named[0][0], theirs[0][0], by_reader=False)
         return None
     if reader is None or query.qtype not in READER_CHECKS:
@@ -106,12 +106,14 @@ def find_conflict(
     # The reader's span must be a name of the asked-for kind where it stands (a bare name out of its
     # sentence is too little for the recogniser).
     there = [m for m, _, _ in typed_candidates(query, best.sentence.text, best.sentence.passage.chunk.published)]
-    if not any(_same(query, m, best.text) for m in there) or any(_same(query, s[0], best.text) for s in shown):
+    if not any(same_for_query(query, m, best.text) for m in there) or any(
+        same_for_query(query, s[0], best.text) for s in shown
+    ):
         return None
     return Conflict(shown[0][0], best.text, by_reader=True)
 
 
-def _same(query: Query, a: str, b: str) -> bool:
+def same_for_query(query: Query, a: str, b: str) -> bool:
     if query.qtype in {"person", "people"} and same_person(a, b):
         return True
     return same_answer(answer_key(a), answer_key(b))

@@ -25,18 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "reader"))
 import tune
 
-from assistant.answer.same_answer import answer_key, same_answer
-from assistant.answer.verify import VOUCHED_TYPES
+from assistant.answer.verify import VOUCHED_TYPES, same_for_query
 from assistant.query.query import parse_query
-from assistant.text.people import same_person
 
 THRESHOLDS = [-4.0, -2.0, 0.0, 1.0, 2.0, 3.0, 4.0]
-
-
-def _agrees(answer: str, rules_answer: str | None) -> bool:
-    return bool(rules_answer) and (
-        same_answer(answer_key(answer), answer_key(rules_answer or "")) or same_person(answer, rules_answer or "")
-    )
 
 
 def replay(rows: list[tuple[dict, tune.Case]], at: float, with_rules: bool) -> Counter[str]:
@@ -45,13 +37,14 @@ def replay(rows: list[tuple[dict, tune.Case]], at: float, with_rules: bool) -> C
     counts: Counter[str] = Counter()
     for prediction, case in rows:
         answer = prediction["short_answer"] or ""
-        qtype = parse_query(prediction["question"]).qtype
+        query = parse_query(prediction["question"])
+        qtype = query.qtype
         unchecked = at == float("inf") and not with_rules
         if unchecked or prediction["abstained"] or case.reading is None or qtype not in VOUCHED_TYPES or not answer:
             counts[prediction["outcome"]] += 1
             continue
         by_rules = with_rules and (
-            _agrees(answer, case.rules_answer)
+            bool(case.rules_answer and same_for_query(query, case.rules_answer, answer))
             or bool(case.rules_sentence and answer.casefold() in case.rules_sentence.casefold())
         )
         by_reader = case.reading.support(answer) >= at
